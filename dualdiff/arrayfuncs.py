@@ -1,0 +1,368 @@
+"""NumPy on Duals: the operator ufuncs and the array functions (``__array_function__``).
+
+Each function applies to the value and to the tangent. Linear functions (sum, reshape,
+concatenate, ...) are applied to both as they are; products (matmul, prod) use the product rule.
+A constant beside a Dual gets a zero tangent of the right layout. A NumPy function that is not
+listed here raises ``TypeError`` naming it; the tangent is never dropped silently.
+
+>>> import numpy as np, dualdiff as dd
+>>> x = dd.Dual(np.array([1.0, 2.0, 3.0]), np.array([1.0, 0.0, 0.0]))
+>>> np.sum(x * x)
+Dual(14.0, 2.0)
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .directions import Directions
+from .dual import (
+    ARRAY_FUNCTIONS,
+    UFUNCS,
+    Dual,
+    _mk,
+    _shape,
+    add,
+    divide,
+    multiply,
+    parts,
+    power,
+    subtract,
+    top_tag,
+)
+
+_F = Callable[..., Any]
+
+
+def implements(*funcs: Any) -> Callable[[_F], _F]:
+    """Register an implementation for NumPy functions on Duals."""
+
+    def deco(impl: _F) -> _F:
+        for f in funcs:
+            ARRAY_FUNCTIONS[f] = impl
+        return impl
+
+    return deco
+
+
+def _scalar(x: Any) -> Any:
+    """A 0-d float64 as a Python float, so later arithmetic takes the scalar fast paths."""
+    return float(x) if type(x) is np.float64 else x
+
+
+def _no_extras(name: str, **given: Any) -> None:
+    bad = sorted(k for k, v in given.items() if v is not None)
+    if bad:
+        raise TypeError(f"numpy.{name} on Duals does not support {', '.join(bad)}")
+
+
+def zero_tangent(value: Any, like: Any) -> Any:
+    """A zero tangent for a constant ``value``, in the layout of the tangent ``like``."""
+    shape = _shape(value)
+    if type(like) is Directions:
+        return Directions(np.zeros((*shape, like.k)))
+    return np.zeros(shape) if shape else 0.0
+
+
+def _lift(args: Sequence[Any]) -> tuple[int, list[Any], list[Any]]:
+    """Values and tangents of ``args`` at their outermost tag; constants get zero tangents."""
+    tag = top_tag(*args)
+    pairs = [parts(a, tag) for a in args]
+    like = next(t for _, t in pairs if t is not None)
+    vals = [v for v, _ in pairs]
+    tans = [zero_tangent(v, like) if t is None else t for v, t in pairs]
+    return tag, vals, tans
+
+
+def _linear(func: Any) -> _F:
+    """A function linear in its first argument: applied to the value and to the tangent."""
+
+    def impl(a: Any, *args: Any, **kwargs: Any) -> Dual:
+        return _mk(
+            _scalar(func(a._v, *args, **kwargs)), _scalar(func(a._t, *args, **kwargs)), a._tag
+        )
+
+    return impl
+
+
+for _f in (
+    np.sum,
+    np.mean,
+    np.cumsum,
+    np.diff,
+    np.ravel,
+    np.transpose,
+    np.moveaxis,
+    np.swapaxes,
+    np.squeeze,
+    np.expand_dims,
+    np.broadcast_to,
+):
+    ARRAY_FUNCTIONS[_f] = _linear(_f)
+
+
+@implements(np.reshape)
+def _reshape(a: Any, *args: Any, **kwargs: Any) -> Any:
+    shape = args[0] if args else kwargs.pop("shape", kwargs.pop("newshape", None))
+    order = args[1] if len(args) > 1 else kwargs.pop("order", "C")
+    _no_extras("reshape", **kwargs)
+    if not isinstance(a, Dual):
+        return np.reshape(a, shape, order=order)
+    return _mk(np.reshape(a._v, shape, order=order), np.reshape(a._t, shape, order=order), a._tag)
+
+
+@implements(np.shape)
+def _np_shape(a: Any) -> tuple[int, ...]:
+    return a.shape
+
+
+@implements(np.ndim)
+def _np_ndim(a: Any) -> int:
+    return a.ndim
+
+
+@implements(np.size)
+def _np_size(a: Any, axis: int | None = None) -> int:
+    return int(np.size(a._v, axis))
+
+
+# a new array shaped like a Dual is a constant shaped like its value
+ARRAY_FUNCTIONS[np.zeros_like] = lambda a, *args, **kw: np.zeros_like(a._v, *args, **kw)
+ARRAY_FUNCTIONS[np.ones_like] = lambda a, *args, **kw: np.ones_like(a._v, *args, **kw)
+ARRAY_FUNCTIONS[np.empty_like] = lambda a, *args, **kw: np.empty_like(a._v, *args, **kw)
+ARRAY_FUNCTIONS[np.full_like] = lambda a, fill, *args, **kw: np.full_like(a._v, fill, *args, **kw)
+ARRAY_FUNCTIONS[np.copy] = lambda a, *args, **kw: a
+
+
+@implements(np.prod)
+def _prod(a: Any, axis: int | None = None, dtype: Any = None, out: Any = None,
+          keepdims: bool = False) -> Any:  # fmt: skip
+    _no_extras("prod", out=out, dtype=dtype)
+    if axis is None:
+        a, axis = np.ravel(a), 0
+    if isinstance(a._v, Dual):  # nested: a chain of products, each by the product rule
+        n = a.shape[axis]
+        items = [np.take(a, i, axis=axis) for i in range(n)]
+        r = functools.reduce(operator.mul, items)
+        return np.expand_dims(r, axis) if keepdims else r
+    v = np.moveaxis(a._v, axis, -1)
+    ones = np.ones((*v.shape[:-1], 1))
+    left = np.concatenate([ones, np.cumprod(v[..., :-1], axis=-1)], axis=-1)
+    right = np.concatenate([np.cumprod(v[..., :0:-1], axis=-1)[..., ::-1], ones], axis=-1)
+    others = np.moveaxis(left * right, -1, axis)  # product of all entries but one (no division)
+    value = np.prod(a._v, axis=axis, keepdims=keepdims)
+    return _mk(_scalar(value), _scalar(np.sum(others * a._t, axis=axis, keepdims=keepdims)),
+               a._tag)  # fmt: skip
+
+
+@implements(np.take)
+def _take(a: Any, indices: Any, axis: int | None = None) -> Any:
+    return _mk(_scalar(np.take(a._v, indices, axis)), _scalar(_take_t(a._t, indices, axis)),
+               a._tag)  # fmt: skip
+
+
+def _take_t(t: Any, indices: Any, axis: int | None) -> Any:
+    if type(t) is Directions:
+        if axis is None:
+            return Directions(t.array.reshape(-1, t.k)[indices])
+        return Directions(np.take(t.array, indices, axis=axis % t.ndim))
+    return np.take(t, indices, axis)
+
+
+def matmul(a: Any, b: Any) -> Any:
+    """a @ b by the product rule: a' @ b + a @ b'."""
+    tag = top_tag(a, b)
+    av, at = parts(a, tag)
+    bv, bt = parts(b, tag)
+    v = np.matmul(av, bv)
+    t = None if at is None else np.matmul(at, bv)
+    if bt is not None:
+        t2 = np.matmul(av, bt)
+        t = t2 if t is None else t + t2
+    return _mk(_scalar(v), _scalar(t), tag)
+
+
+@implements(np.dot)
+def _dot(a: Any, b: Any, out: Any = None) -> Any:
+    _no_extras("dot", out=out)
+    if _shape(a) == () or _shape(b) == ():
+        return a * b
+    if len(_shape(a)) > 2 or len(_shape(b)) > 2:
+        raise TypeError("numpy.dot on Duals supports 1-D and 2-D operands; use matmul")
+    return matmul(a, b)
+
+
+@implements(np.outer)
+def _outer(a: Any, b: Any, out: Any = None) -> Any:
+    _no_extras("outer", out=out)
+    return np.reshape(a, (-1, 1)) * np.reshape(b, (1, -1))
+
+
+@implements(np.concatenate)
+def _concatenate(arrays: Sequence[Any], axis: int | None = 0, out: Any = None,
+                 dtype: Any = None, casting: Any = None) -> Any:  # fmt: skip
+    _no_extras("concatenate", out=out, dtype=dtype, casting=casting)
+    tag, vals, tans = _lift(list(arrays))
+    return _mk(np.concatenate(vals, axis=axis), np.concatenate(tans, axis=axis), tag)
+
+
+def _atleast(a: Any, nd: int) -> Any:
+    shape = _shape(a)
+    if len(shape) >= nd:
+        return a
+    new = (1,) * (nd - len(shape)) + tuple(shape) if nd == 1 or shape == () else (1, *shape)
+    return np.reshape(a, new)
+
+
+@implements(np.atleast_1d)
+def _atleast_1d(*arys: Any) -> Any:
+    r = [_atleast(a, 1) for a in arys]
+    return r[0] if len(r) == 1 else r
+
+
+@implements(np.atleast_2d)
+def _atleast_2d(*arys: Any) -> Any:
+    r = [_atleast(a, 2) for a in arys]
+    return r[0] if len(r) == 1 else r
+
+
+@implements(np.stack)
+def _stack(arrays: Sequence[Any], axis: int = 0, out: Any = None, **kw: Any) -> Any:
+    _no_extras("stack", out=out, **kw)
+    arrays = list(arrays)
+    nd = len(_shape(arrays[0])) + 1
+    axis = axis % nd if -nd <= axis < nd else axis
+    return _concatenate([np.expand_dims(a, axis) for a in arrays], axis=axis)
+
+
+@implements(np.hstack)
+def _hstack(tup: Sequence[Any], **kw: Any) -> Any:
+    _no_extras("hstack", **kw)
+    arrs = [_atleast(a, 1) for a in tup]
+    return _concatenate(arrs, axis=0 if len(_shape(arrs[0])) == 1 else 1)
+
+
+@implements(np.vstack)
+def _vstack(tup: Sequence[Any], **kw: Any) -> Any:
+    _no_extras("vstack", **kw)
+    return _concatenate([_atleast(a, 2) for a in tup], axis=0)
+
+
+@implements(np.where)
+def _where(cond: Any, *ab: Any) -> Any:
+    if len(ab) != 2:
+        raise TypeError("numpy.where on Duals needs three arguments (cond, a, b)")
+    if isinstance(cond, Dual):
+        cond = cond._v
+    tag, (av, bv), (at, bt) = _lift(ab)
+    return _mk(_scalar(np.where(cond, av, bv)), _scalar(np.where(cond, at, bt)), tag)
+
+
+@implements(np.clip)
+def _clip(a: Any, a_min: Any = None, a_max: Any = None, out: Any = None, **kw: Any) -> Any:
+    """Clip to [a_min, a_max]; inside (bounds included) the tangent passes through."""
+    _no_extras("clip", out=out, **kw)
+    r = a
+    if a_min is not None:
+        r = np.where(r < a_min, a_min, r)
+    if a_max is not None:
+        r = np.where(r > a_max, a_max, r)
+    return r
+
+
+def _extreme(pick: Any, arg: Any) -> _F:
+    def impl(a: Any, axis: int | None = None, out: Any = None, keepdims: bool = False,
+             **kw: Any) -> Any:  # fmt: skip
+        _no_extras(pick.__name__, out=out, **kw)
+        if axis is None:
+            a, axis = np.ravel(a), 0
+        idx = np.expand_dims(arg(a._v, axis=axis), axis)  # the first extreme entry
+        v = np.take_along_axis(a._v, idx, axis)
+        t = np.take_along_axis(a._t, idx, axis)
+        if not keepdims:
+            v, t = np.squeeze(v, axis), np.squeeze(t, axis)
+        return _mk(_scalar(v), _scalar(t), a._tag)
+
+    return impl
+
+
+ARRAY_FUNCTIONS[np.max] = _extreme(np.max, np.argmax)
+ARRAY_FUNCTIONS[np.min] = _extreme(np.min, np.argmin)
+if hasattr(np, "amax"):
+    ARRAY_FUNCTIONS[np.amax] = ARRAY_FUNCTIONS[np.max]
+    ARRAY_FUNCTIONS[np.amin] = ARRAY_FUNCTIONS[np.min]
+
+
+@implements(np.take_along_axis)
+def _take_along_axis(a: Any, indices: Any, axis: int) -> Any:
+    return _mk(np.take_along_axis(a._v, indices, axis), np.take_along_axis(a._t, indices, axis),
+               a._tag)  # fmt: skip
+
+
+# functions whose result is an index or a truth value look at the value only
+for _f in (np.argmax, np.argmin, np.argsort, np.nonzero):
+    ARRAY_FUNCTIONS[_f] = functools.partial(lambda f, a, *args, **kw: f(a._v, *args, **kw), _f)
+
+
+@implements(np.linalg.norm)
+def _norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Any:
+    """2-norm / Frobenius (sqrt of the sum of squares), 1-norm and max-norm of vectors."""
+    from . import rules
+
+    vector = (axis is not None and not isinstance(axis, tuple)) or x.ndim == 1
+    if ord is None or ord == "fro" or (ord == 2 and vector):
+        return rules.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
+    if ord == 1 and vector:
+        return np.sum(rules.abs(x), axis=axis, keepdims=keepdims)
+    if ord == np.inf and vector:
+        return np.max(rules.abs(x), axis=axis, keepdims=keepdims)
+    raise TypeError(f"numpy.linalg.norm on Duals takes ord None, 2, 'fro', 1 or inf, not {ord!r}")
+
+
+# --- ufuncs for the operators and for predicates on values ---
+
+
+def _binop(name: str, op: _F) -> _F:
+    def impl(a: Any, b: Any) -> Any:
+        r = op(a, b)
+        if r is NotImplemented:
+            raise TypeError(
+                f"numpy.{name} is not defined for {type(a).__name__} and {type(b).__name__}"
+            )
+        return r
+
+    return impl
+
+
+def _value_of(x: Any) -> Any:
+    return x._v if isinstance(x, Dual) else x
+
+
+def _on_values(u: Any) -> _F:
+    return lambda *xs: u(*(_value_of(x) for x in xs))
+
+
+UFUNCS.update(
+    {
+        np.add: _binop("add", add),
+        np.subtract: _binop("subtract", subtract),
+        np.multiply: _binop("multiply", multiply),
+        np.true_divide: _binop("divide", divide),
+        np.power: _binop("power", power),
+        np.float_power: _binop("float_power", power),
+        np.matmul: matmul,
+        np.negative: operator.neg,
+        np.positive: operator.pos,
+        np.reciprocal: lambda x: 1.0 / x,
+    }
+)
+for _u in (
+    np.greater, np.greater_equal, np.less, np.less_equal, np.equal, np.not_equal,
+    np.isfinite, np.isnan, np.isinf, np.signbit,
+):  # fmt: skip
+    UFUNCS[_u] = _on_values(_u)

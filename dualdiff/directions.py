@@ -1,0 +1,298 @@
+"""Tangents that carry k directions at once (vector mode).
+
+A :class:`Directions` wraps an array whose *last* axis counts directions: a value of shape ``S``
+has a tangent of shape ``S + (k,)``. Multiplying it by a value-shaped array appends an axis to
+that array first, so broadcasting between values of different shapes lines up with the value axes,
+never with the direction axis. NumPy's shape functions (sum, reshape, transpose, concatenate, ...)
+act on the value axes only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+_NDARRAY = np.ndarray
+
+
+def _expand(s: Any) -> Any:
+    """A value-shaped operand, with a trailing axis so it broadcasts over the directions."""
+    nd = getattr(s, "ndim", 0)
+    if nd:
+        return s[..., None]
+    return s
+
+
+def _vaxis(axis: Any, ndim: int) -> Any:
+    """Map an axis of the value to the same axis of the direction array."""
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, tuple):
+        return tuple(_vaxis(a, ndim) for a in axis)
+    a = int(axis)
+    if a < -ndim or a >= ndim:
+        raise np.exceptions.AxisError(a, ndim)
+    return a % ndim
+
+
+class Directions:
+    """A tangent holding k directions: ``array`` has the value's shape plus a last axis of k.
+
+    >>> import numpy as np
+    >>> t = Directions(np.eye(2))           # a 2-vector seeded in 2 directions
+    >>> (np.array([3.0, 4.0]) * t).array
+    array([[3., 0.],
+           [0., 4.]])
+    """
+
+    __slots__ = ("array",)
+    __array_priority__ = 20
+
+    def __init__(self, array: Any) -> None:
+        if getattr(array, "ndim", 0) < 1:
+            raise ValueError("Directions needs an array with a trailing direction axis")
+        self.array = array
+
+    # --- shape (of the value the tangent belongs to) -------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self.array.shape[:-1])
+
+    @property
+    def ndim(self) -> int:
+        return self.array.ndim - 1
+
+    @property
+    def k(self) -> int:
+        """Number of directions."""
+        return self.array.shape[-1]
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tangent")
+        return self.array.shape[0]
+
+    def __repr__(self) -> str:
+        return f"Directions({self.array!r})"
+
+    def __getitem__(self, idx: Any) -> Directions:
+        if not isinstance(idx, tuple):
+            idx = (idx,)
+        if any(i is Ellipsis for i in idx):
+            idx = (*idx, slice(None))
+        return Directions(self.array[idx])
+
+    # --- the module structure: tangent ± tangent, value * tangent ------------------------------
+    def __add__(self, other: Any) -> Any:
+        if type(other) is Directions:
+            return Directions(self.array + other.array)
+        if _is_zero(other):
+            return self
+        return NotImplemented
+
+    __radd__ = __add__
+
+    def __sub__(self, other: Any) -> Any:
+        if type(other) is Directions:
+            return Directions(self.array - other.array)
+        if _is_zero(other):
+            return self
+        return NotImplemented
+
+    def __rsub__(self, other: Any) -> Any:
+        if _is_zero(other):
+            return -self
+        return NotImplemented
+
+    def __neg__(self) -> Directions:
+        return Directions(-self.array)
+
+    def __pos__(self) -> Directions:
+        return self
+
+    def __mul__(self, other: Any) -> Any:
+        if type(other) is Directions:
+            raise TypeError(
+                "two vector-mode tangents met: nested vector mode is not supported; "
+                "use chunk=1 for one of the two levels"
+            )
+        if _is_constant(other):
+            return Directions(self.array * _expand(other))
+        return NotImplemented
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other: Any) -> Any:
+        if _is_constant(other):
+            return Directions(self.array / _expand(other))
+        return NotImplemented
+
+    # --- NumPy protocols ----------------------------------------------------------------------
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        if method == "__call__" and not kwargs:
+            if ufunc is np.multiply:
+                a, b = inputs
+                return a * b if type(a) is Directions else b * a
+            if ufunc is np.add:
+                a, b = inputs
+                return a + b if type(a) is Directions else b + a
+            if ufunc is np.subtract:
+                a, b = inputs
+                return a - b if type(a) is Directions else b.__rsub__(a)
+            if ufunc is np.true_divide and type(inputs[0]) is Directions:
+                return inputs[0] / inputs[1]
+            if ufunc is np.negative:
+                return -inputs[0]
+            if ufunc is np.matmul:
+                return _matmul(*inputs)
+        return NotImplemented
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        impl = _FUNCS.get(func)
+        if impl is None:
+            return NotImplemented
+        return impl(*args, **kwargs)
+
+
+def _is_zero(x: Any) -> bool:
+    return (type(x) is float or type(x) is int) and x == 0
+
+
+def _is_constant(x: Any) -> bool:
+    """Anything but a Dual (which handles the product itself) or another Directions."""
+    return type(x) is not Directions and not getattr(type(x), "_is_dual", False)
+
+
+def _arr(t: Any, shape: tuple[int, ...], k: int) -> Any:
+    """The direction array of a tangent, or zeros for a missing (constant) one."""
+    if type(t) is Directions:
+        return t.array
+    return np.zeros((*shape, k))
+
+
+def _sum(a: Directions, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Directions:
+    return Directions(np.sum(a.array, axis=_vaxis(axis, a.ndim), dtype=dtype, keepdims=keepdims))
+
+
+def _mean(a: Directions, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Directions:
+    return Directions(np.mean(a.array, axis=_vaxis(axis, a.ndim), dtype=dtype, keepdims=keepdims))
+
+
+def _cumsum(a: Directions, axis: Any = None, dtype: Any = None) -> Directions:
+    if axis is None:
+        return Directions(np.cumsum(a.array.reshape(-1, a.k), axis=0, dtype=dtype))
+    return Directions(np.cumsum(a.array, axis=_vaxis(axis, a.ndim), dtype=dtype))
+
+
+def _diff(a: Directions, n: int = 1, axis: int = -1) -> Directions:
+    return Directions(np.diff(a.array, n=n, axis=_vaxis(axis, a.ndim)))
+
+
+def _reshape(a: Directions, shape: Any, order: str = "C") -> Directions:
+    if isinstance(shape, int):
+        shape = (shape,)
+    return Directions(np.reshape(a.array, (*tuple(shape), a.k), order=order))
+
+
+def _ravel(a: Directions, order: str = "C") -> Directions:
+    return Directions(np.reshape(a.array, (-1, a.k), order=order))
+
+
+def _transpose(a: Directions, axes: Any = None) -> Directions:
+    nd = a.ndim
+    axes = tuple(reversed(range(nd))) if axes is None else _vaxis(tuple(axes), nd)
+    return Directions(np.transpose(a.array, (*axes, nd)))
+
+
+def _moveaxis(a: Directions, source: Any, destination: Any) -> Directions:
+    nd = a.ndim
+    return Directions(np.moveaxis(a.array, _vaxis(source, nd), _vaxis(destination, nd)))
+
+
+def _swapaxes(a: Directions, axis1: int, axis2: int) -> Directions:
+    nd = a.ndim
+    return Directions(np.swapaxes(a.array, _vaxis(axis1, nd), _vaxis(axis2, nd)))
+
+
+def _squeeze(a: Directions, axis: Any = None) -> Directions:
+    if axis is None:
+        axis = tuple(i for i, n in enumerate(a.shape) if n == 1)
+    return Directions(np.squeeze(a.array, axis=_vaxis(axis, a.ndim)))
+
+
+def _expand_dims(a: Directions, axis: Any) -> Directions:
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    nd = a.ndim + len(axes)
+    return Directions(np.expand_dims(a.array, _vaxis(tuple(axes), nd)))
+
+
+def _broadcast_to(a: Directions, shape: Any) -> Directions:
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    return Directions(np.broadcast_to(a.array, (*shape, a.k)))
+
+
+def _concatenate(arrays: Any, axis: int | None = 0) -> Directions:
+    arrays = list(arrays)
+    nd = arrays[0].ndim
+    if axis is None:
+        return Directions(np.concatenate([x.array.reshape(-1, x.k) for x in arrays], axis=0))
+    return Directions(np.concatenate([x.array for x in arrays], axis=_vaxis(axis, nd)))
+
+
+def _where(cond: Any, a: Any, b: Any) -> Directions:
+    k = a.k if type(a) is Directions else b.k
+    shape = np.broadcast_shapes(np.shape(cond), _shape(a), _shape(b))
+    return Directions(np.where(_expand(np.asarray(cond)), _arr(a, shape, k), _arr(b, shape, k)))
+
+
+def _shape(t: Any) -> tuple[int, ...]:
+    return t.shape if type(t) is Directions else np.shape(t)
+
+
+def _matmul(a: Any, b: Any) -> Directions:
+    """``a @ b`` where exactly one side is a Directions (the other a constant array)."""
+    if type(a) is Directions:
+        if a.ndim == 0 or np.ndim(b) == 0:
+            raise ValueError("matmul: input operand does not have enough dimensions")
+        out = np.matmul(np.moveaxis(a.array, -1, 0), b)
+        return Directions(np.moveaxis(out, 0, -1))
+    if np.ndim(a) == 0 or b.ndim == 0:
+        raise ValueError("matmul: input operand does not have enough dimensions")
+    if b.ndim == 1:
+        return Directions(np.matmul(a, b.array))
+    out = np.matmul(a, np.moveaxis(b.array, -1, 0))
+    return Directions(np.moveaxis(out, 0, -1))
+
+
+def _take_along_axis(a: Directions, indices: Any, axis: int) -> Directions:
+    return Directions(np.take_along_axis(a.array, _expand(indices), axis=_vaxis(axis, a.ndim)))
+
+
+def _shape_fn(a: Directions) -> tuple[int, ...]:
+    return a.shape
+
+
+def _ndim_fn(a: Directions) -> int:
+    return a.ndim
+
+
+_FUNCS = {
+    np.sum: _sum,
+    np.mean: _mean,
+    np.cumsum: _cumsum,
+    np.diff: _diff,
+    np.reshape: _reshape,
+    np.ravel: _ravel,
+    np.transpose: _transpose,
+    np.moveaxis: _moveaxis,
+    np.swapaxes: _swapaxes,
+    np.squeeze: _squeeze,
+    np.expand_dims: _expand_dims,
+    np.broadcast_to: _broadcast_to,
+    np.concatenate: _concatenate,
+    np.where: _where,
+    np.take_along_axis: _take_along_axis,
+    np.shape: _shape_fn,
+    np.ndim: _ndim_fn,
+}

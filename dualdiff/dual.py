@@ -1,0 +1,711 @@
+"""The dual number ``value + tangent·ε`` (ε² = 0) and its arithmetic.
+
+The operators implement the sum, difference, product, quotient and power rules. Elementary
+functions live in :mod:`dualdiff.rules`; NumPy functions in :mod:`dualdiff.arrayfuncs`. Both
+register themselves in the tables ``UFUNCS`` and ``ARRAY_FUNCTIONS`` below.
+
+Tags keep nested differentiations apart: every differentiation draws a fresh, larger tag. When
+two Duals with different tags meet, the one with the larger tag is the outer number and the other
+is a constant inside it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import numbers
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import mpmath
+import numpy as np
+
+from .directions import Directions
+from .errors import DomainError, ZeroDivisionDomainError
+
+__all__ = ["Dual", "new_tag"]
+
+_new = object.__new__
+_counter = itertools.count(1)
+_MPF = mpmath.mpf
+_NDARRAY = np.ndarray
+_INF = math.inf
+_LN2 = math.log(2.0)
+
+#: numpy ufunc -> implementation taking the ufunc's inputs (filled by rules.py, arrayfuncs.py)
+UFUNCS: dict[Any, Callable[..., Any]] = {}
+#: numpy function -> implementation (filled by arrayfuncs.py)
+ARRAY_FUNCTIONS: dict[Any, Callable[..., Any]] = {}
+
+
+def new_tag() -> int:
+    """A fresh tag, larger than every tag handed out before.
+
+    >>> new_tag() < new_tag()
+    True
+    """
+    return next(_counter)
+
+
+def _mk(v: Any, t: Any, tag: int) -> Dual:
+    d = _new(Dual)
+    d._v = v
+    d._t = t
+    d._tag = tag
+    return d
+
+
+def fmt(x: Any) -> str:
+    """A short text for a value in an error message."""
+    if isinstance(x, Dual):
+        return fmt(x._v)
+    if isinstance(x, _MPF):
+        return mpmath.nstr(x, 17)
+    if isinstance(x, _NDARRAY) and x.size > 6:
+        return f"array of shape {x.shape}"
+    return repr(x)
+
+
+def _component(x: Any, what: str) -> Any:
+    """Check and normalise a value or tangent given to the public constructor."""
+    tx = type(x)
+    if tx is float or isinstance(x, (Dual, _MPF)):
+        return x
+    if tx is int or tx is bool:
+        return float(x)
+    if isinstance(x, np.generic):
+        if isinstance(x, (np.bool_, np.integer)) or x.dtype == np.float64:
+            return float(x)
+        if isinstance(x, np.floating):
+            return x
+    elif isinstance(x, _NDARRAY):
+        if x.dtype.kind in "biu":
+            return x.astype(np.float64)
+        if x.dtype.kind == "f":
+            return x
+    elif isinstance(x, Directions) and what == "tangent":
+        return x
+    elif isinstance(x, (list, tuple)):
+        return _component(np.asarray(x, dtype=np.float64), what)
+    elif isinstance(x, numbers.Real):
+        return float(x)
+    elif hasattr(x, "__array_ufunc__") and hasattr(x, "shape") and hasattr(x, "dtype"):
+        if np.dtype(x.dtype).kind in "f":
+            return x  # dask, CuPy, ...: never coerced, so lazy values stay lazy
+    raise TypeError(
+        f"Dual {what} must be a real float, int, NumPy float array, mpmath.mpf or Dual, "
+        f"got {type(x).__name__}"
+    )
+
+
+class Dual:
+    """A dual number ``value + tangent·ε`` with ``ε² = 0``: a value and its derivative.
+
+    ``value`` and ``tangent`` may be floats, NumPy arrays (elementwise, one Dual for the whole
+    array), ``mpmath.mpf`` numbers or Duals (nesting, for higher derivatives). A scalar
+    ``tangent`` is broadcast to the shape of an array ``value``.
+
+    >>> x = Dual(3.0, 1.0)            # x = 3, dx = 1
+    >>> x * x + 2 * x                 # d/dx (x² + 2x) = 2x + 2 = 8
+    Dual(15.0, 8.0)
+    >>> (x * x).value, (x * x).tangent
+    (9.0, 6.0)
+
+    Comparisons compare values; ``float(x)`` refuses, since it would drop the tangent.
+    """
+
+    __slots__ = ("_t", "_tag", "_v")
+    _is_dual = True
+    __array_priority__ = 30
+
+    def __init__(self, value: Any, tangent: Any = 0.0, *, tag: int | None = None) -> None:
+        v = _component(value, "value")
+        t = _component(tangent, "tangent")
+        inner = max(
+            (c._tag for c in (v, t) if isinstance(c, Dual)),
+            default=-1,
+        )
+        if tag is None:
+            tag = 0 if inner < 0 else new_tag()
+        elif not isinstance(tag, int) or tag < 0:
+            raise ValueError(f"Dual tag must be a non-negative int, got {tag!r}")
+        elif tag <= inner:
+            raise ValueError(f"Dual tag {tag} must be larger than the tags inside it (got {inner})")
+        vshape = v.shape if isinstance(v, Dual) else np.shape(v)
+        tshape = t.shape if isinstance(t, Dual) else np.shape(t)
+        if isinstance(t, Directions):
+            if t.shape != tuple(vshape):
+                raise ValueError(
+                    f"Dual tangent directions have value shape {t.shape}, expected {vshape}"
+                )
+        elif vshape and not tshape:
+            if isinstance(v, _NDARRAY):
+                t = np.full(v.shape, t, dtype=np.result_type(v.dtype, np.float64))
+            elif not isinstance(v, Dual):
+                t = np.full_like(v, t)
+        elif tshape != tuple(vshape):
+            raise ValueError(f"Dual tangent has shape {tshape}, value has shape {vshape}")
+        self._v = v
+        self._t = t
+        self._tag = tag
+
+    # --- read-only attributes -------------------------------------------------------------
+    @property
+    def value(self) -> Any:
+        """The value part ``a`` of ``a + b·ε``."""
+        return self._v
+
+    @property
+    def tangent(self) -> Any:
+        """The tangent (derivative) part ``b`` of ``a + b·ε``."""
+        return self._t
+
+    @property
+    def tag(self) -> int:
+        """Which differentiation this number belongs to (larger = newer = outer)."""
+        return self._tag
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(np.shape(self._v))
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape))
+
+    @property
+    def dtype(self) -> Any:
+        return getattr(self._v, "dtype", np.dtype(np.float64))
+
+    @property
+    def T(self) -> Dual:
+        return np.transpose(self)
+
+    def __repr__(self) -> str:
+        tag = f", tag={self._tag}" if self._tag else ""
+        return f"Dual({self._v!r}, {self._t!r}{tag})"
+
+    def __format__(self, spec: str) -> str:
+        if not spec:
+            return repr(self)
+        t = self._t
+        sign = "-" if (not isinstance(t, Dual) and np.ndim(t) == 0 and t < 0) else "+"
+        mag = -t if sign == "-" else t
+        return f"{format(self._v, spec)}{sign}{format(mag, spec)}ε"
+
+    # --- conversions that would lose the tangent --------------------------------------------
+    def _no_convert(self, kind: str) -> Any:
+        raise TypeError(
+            f"{kind}() of a Dual would drop its tangent: use .value for the number "
+            f"(and dualdiff's functions, such as dd.sin, in place of math's)"
+        )
+
+    def __float__(self) -> float:
+        return self._no_convert("float")
+
+    def __int__(self) -> int:
+        return self._no_convert("int")
+
+    def __complex__(self) -> complex:
+        return self._no_convert("complex")
+
+    def __index__(self) -> int:
+        return self._no_convert("index")
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        raise TypeError(
+            "a Dual cannot become a NumPy array (that would drop its tangent): "
+            "combine Duals with np.stack or np.concatenate, or use .value for the numbers"
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self._v)
+
+    def __hash__(self) -> int:
+        return hash(self._v)
+
+    # --- comparisons: on values ----------------------------------------------------------
+    def __eq__(self, o: Any) -> Any:  # type: ignore[override]
+        return self._v == (o._v if isinstance(o, Dual) else o)
+
+    def __ne__(self, o: Any) -> Any:  # type: ignore[override]
+        return self._v != (o._v if isinstance(o, Dual) else o)
+
+    def __lt__(self, o: Any) -> Any:
+        return self._v < (o._v if isinstance(o, Dual) else o)
+
+    def __le__(self, o: Any) -> Any:
+        return self._v <= (o._v if isinstance(o, Dual) else o)
+
+    def __gt__(self, o: Any) -> Any:
+        return self._v > (o._v if isinstance(o, Dual) else o)
+
+    def __ge__(self, o: Any) -> Any:
+        return self._v >= (o._v if isinstance(o, Dual) else o)
+
+    # --- containers (array values) -------------------------------------------------------
+    def __len__(self) -> int:
+        if not self.shape:
+            raise TypeError("len() of a Dual with a scalar value")
+        return self.shape[0]
+
+    def __iter__(self) -> Iterator[Dual]:
+        for i in range(len(self)):
+            yield self[i]
+
+    def __getitem__(self, idx: Any) -> Dual:
+        if isinstance(idx, Dual):
+            idx = idx._v
+        v = self._v[idx]
+        t = self._t[idx]
+        if type(v) is np.float64:  # a scalar element: back onto the float fast paths
+            v = float(v)
+            if type(t) is np.float64:
+                t = float(t)
+        return _mk(v, t, self._tag)
+
+    # --- sum and difference rules ----------------------------------------------------------
+    def __add__(self, o: Any) -> Any:
+        to = type(o)
+        if to is Dual and o._tag is self._tag:
+            d = _new(Dual)
+            d._v = self._v + o._v
+            d._t = self._t + o._t
+            d._tag = self._tag
+            return d
+        if to is float or to is int:
+            d = _new(Dual)
+            d._v = self._v + o
+            d._t = self._t
+            d._tag = self._tag
+            return d
+        return add(self, o)
+
+    def __radd__(self, o: Any) -> Any:
+        to = type(o)
+        if to is float or to is int:
+            d = _new(Dual)
+            d._v = o + self._v
+            d._t = self._t
+            d._tag = self._tag
+            return d
+        return add(o, self)
+
+    def __sub__(self, o: Any) -> Any:
+        to = type(o)
+        if to is Dual and o._tag is self._tag:
+            d = _new(Dual)
+            d._v = self._v - o._v
+            d._t = self._t - o._t
+            d._tag = self._tag
+            return d
+        if to is float or to is int:
+            d = _new(Dual)
+            d._v = self._v - o
+            d._t = self._t
+            d._tag = self._tag
+            return d
+        return subtract(self, o)
+
+    def __rsub__(self, o: Any) -> Any:
+        to = type(o)
+        if to is float or to is int:
+            d = _new(Dual)
+            d._v = o - self._v
+            d._t = -self._t
+            d._tag = self._tag
+            return d
+        return subtract(o, self)
+
+    def __neg__(self) -> Dual:
+        d = _new(Dual)
+        d._v = -self._v
+        d._t = -self._t
+        d._tag = self._tag
+        return d
+
+    def __pos__(self) -> Dual:
+        return self
+
+    # --- product rule ---------------------------------------------------------------------
+    def __mul__(self, o: Any) -> Any:
+        to = type(o)
+        if to is Dual and o._tag is self._tag:
+            v = self._v
+            ov = o._v
+            t = self._t * ov + v * o._t
+            if type(t) is float and t != t:
+                t = _safe_mul(self._t, ov) + _safe_mul(v, o._t)
+            d = _new(Dual)
+            d._v = v * ov
+            d._t = t
+            d._tag = self._tag
+            return d
+        if to is float or to is int:
+            t = self._t * o
+            if type(t) is float and t != t:
+                t = _safe_mul(self._t, o)
+            d = _new(Dual)
+            d._v = self._v * o
+            d._t = t
+            d._tag = self._tag
+            return d
+        return multiply(self, o)
+
+    def __rmul__(self, o: Any) -> Any:
+        to = type(o)
+        if to is float or to is int:
+            t = o * self._t
+            if type(t) is float and t != t:
+                t = _safe_mul(o, self._t)
+            d = _new(Dual)
+            d._v = o * self._v
+            d._t = t
+            d._tag = self._tag
+            return d
+        return multiply(o, self)
+
+    # --- quotient rule --------------------------------------------------------------------
+    def __truediv__(self, o: Any) -> Any:
+        to = type(o)
+        if to is Dual and o._tag is self._tag:
+            ov = o._v
+            try:
+                v = self._v / ov
+                d = _new(Dual)
+                d._v = v
+                d._t = (self._t - v * o._t) / ov
+                d._tag = self._tag
+                return d
+            except ZeroDivisionError:
+                raise _zero_division(ov) from None
+        if to is float or to is int:
+            try:
+                d = _new(Dual)
+                d._v = self._v / o
+                d._t = self._t / o
+                d._tag = self._tag
+                return d
+            except ZeroDivisionError:
+                raise _zero_division(o) from None
+        return divide(self, o)
+
+    def __rtruediv__(self, o: Any) -> Any:
+        to = type(o)
+        if to is float or to is int:
+            v = self._v
+            try:
+                y = o / v
+                d = _new(Dual)
+                d._v = y
+                d._t = -(y * self._t) / v
+                d._tag = self._tag
+                return d
+            except ZeroDivisionError:
+                raise _zero_division(v) from None
+        return divide(o, self)
+
+    # --- power rule -----------------------------------------------------------------------
+    def __pow__(self, o: Any, mod: Any = None) -> Any:
+        if mod is not None:
+            raise TypeError("pow() with a modulus is not defined for Dual")
+        if type(o) is int:
+            v = self._v
+            if type(v) is float:
+                if o == 2:
+                    d = _new(Dual)
+                    d._v = v * v
+                    d._t = 2.0 * v * self._t
+                    d._tag = self._tag
+                    return d
+                if o == 0:
+                    d = _new(Dual)
+                    d._v = 1.0
+                    d._t = 0.0 * self._t
+                    d._tag = self._tag
+                    return d
+                try:
+                    d = _new(Dual)
+                    d._v = v**o
+                    d._t = o * v ** (o - 1) * self._t
+                    d._tag = self._tag
+                    return d
+                except ZeroDivisionError:
+                    pass  # 0.0 to a negative power: the general path raises a DomainError
+        return power(self, o)
+
+    def __rpow__(self, o: Any) -> Any:
+        if type(o) is float and type(self._v) is float and o > 0.0:
+            y = o**self._v
+            d = _new(Dual)
+            d._v = y
+            d._t = y * (_LN2 if o == 2.0 else math.log(o)) * self._t
+            d._tag = self._tag
+            return d
+        return power(o, self)
+
+    # --- the rest is in other modules --------------------------------------------------------
+    def __abs__(self) -> Dual:
+        return _rules.abs(self)
+
+    def __matmul__(self, o: Any) -> Any:
+        return np.matmul(self, o)
+
+    def __rmatmul__(self, o: Any) -> Any:
+        return np.matmul(o, self)
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        name = f"numpy.{ufunc.__name__}"
+        if method != "__call__":
+            raise TypeError(f"{name}.{method} is not supported on Duals")
+        if kwargs:
+            raise TypeError(f"{name} on Duals takes no keyword arguments, got {sorted(kwargs)}")
+        impl = UFUNCS.get(ufunc)
+        if impl is None:
+            raise TypeError(f"{name} has no dualdiff rule, so it cannot take a Dual")
+        return impl(*inputs)
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        impl = ARRAY_FUNCTIONS.get(func)
+        if impl is None:
+            name = f"{func.__module__}.{func.__name__}".replace("numpy.linalg._linalg", "numpy")
+            raise TypeError(f"{name} has no dualdiff rule, so it cannot take a Dual")
+        return impl(*args, **kwargs)
+
+
+# --- helpers shared by the operators, the rules and the array functions -------------------------
+
+
+def is_constant(x: Any) -> bool:
+    """A value that may stand beside a Dual as a constant."""
+    return (
+        type(x) in (float, int, bool)
+        or isinstance(x, (_NDARRAY, np.generic, _MPF, Dual, Directions, numbers.Real))
+        or (hasattr(x, "__array_ufunc__") and hasattr(x, "shape"))
+    )
+
+
+def top_tag(*args: Any) -> int:
+    """The tag of the outermost Dual among ``args`` (-1 if none is a Dual)."""
+    tag = -1
+    for a in args:
+        if isinstance(a, Dual) and a._tag > tag:
+            tag = a._tag
+    return tag
+
+
+def parts(x: Any, tag: int) -> tuple[Any, Any]:
+    """(value, tangent) of ``x`` at level ``tag``; the tangent is None for a constant."""
+    if isinstance(x, Dual) and x._tag == tag:
+        return x._v, x._t
+    return x, None
+
+
+def base_value(x: Any) -> Any:
+    """The innermost value of a (possibly nested) Dual."""
+    while isinstance(x, Dual):
+        x = x._v
+    return x
+
+
+def like(c: float, x: Any) -> Any:
+    """The constant ``c`` as a number of the kind of ``x`` (mpf at mpf precision, else float)."""
+    return _MPF(c) if isinstance(base_value(x), _MPF) else c
+
+
+def has_inf(s: Any) -> bool:
+    """Whether a slope may hold an infinity (checked cheaply for scalars)."""
+    ts = type(s)
+    if ts is float:
+        return s == _INF or s == -_INF
+    if isinstance(s, Dual):
+        return has_inf(s._v)
+    if isinstance(s, _NDARRAY):
+        return not np.isfinite(s).all()
+    if isinstance(s, _MPF):
+        return bool(mpmath.isinf(s))
+    if isinstance(s, np.generic):
+        return bool(np.isinf(s))
+    return hasattr(s, "__array_ufunc__")  # lazy arrays: always guard, never compute
+
+
+def scale(s: Any, t: Any) -> Any:
+    """``s * t``, where a zero tangent stays zero even where the slope ``s`` is infinite."""
+    r = s * t
+    if isinstance(s, Dual) or isinstance(t, Dual) or not has_inf(s):
+        return r  # nested levels carry their own guards
+    if type(t) is Directions:
+        return Directions(np.where(t.array == 0, 0.0, r.array))
+    if not hasattr(r, "__array_function__"):  # float, mpf, NumPy scalar
+        return 0.0 * t if t == 0 else r
+    return np.where(t == 0, 0.0, r)
+
+
+def _shape(x: Any) -> tuple[int, ...]:
+    return x.shape if isinstance(x, (Dual, Directions)) else np.shape(x)
+
+
+def fit(t: Any, value: Any) -> Any:
+    """Broadcast a tangent to the shape of its value (after an op with a larger constant)."""
+    vs = _shape(value)
+    if _shape(t) != vs:
+        return np.broadcast_to(t, vs)
+    return t
+
+
+def _safe_mul(a: Any, b: Any) -> Any:
+    """a * b for scalar tangent products, with 0·∞ taken as 0 (a zero never turns into NaN)."""
+    if a == 0 or b == 0:
+        return 0.0
+    return a * b
+
+
+def _zero_division(y: Any) -> ZeroDivisionDomainError:
+    return ZeroDivisionDomainError(f"division x / y needs y != 0, got y = {fmt(y)}")
+
+
+def _operand_tag(a: Any, b: Any) -> int:
+    """The outer tag of a binary operation, or -1 if an operand is of an unsupported type."""
+    if not (is_constant(a) and is_constant(b)):
+        return -1
+    return top_tag(a, b)
+
+
+def add(a: Any, b: Any) -> Any:
+    """a + b where at least one is a Dual: the sum rule."""
+    tag = _operand_tag(a, b)
+    if tag < 0:
+        return NotImplemented
+    av, at = parts(a, tag)
+    bv, bt = parts(b, tag)
+    v = av + bv
+    if at is None or bt is None:
+        return _mk(v, fit(bt if at is None else at, v), tag)
+    return _mk(v, at + bt, tag)
+
+
+def subtract(a: Any, b: Any) -> Any:
+    """a - b where at least one is a Dual: the difference rule."""
+    tag = _operand_tag(a, b)
+    if tag < 0:
+        return NotImplemented
+    av, at = parts(a, tag)
+    bv, bt = parts(b, tag)
+    v = av - bv
+    if at is None or bt is None:
+        return _mk(v, fit(-bt if at is None else at, v), tag)
+    return _mk(v, at - bt, tag)
+
+
+def multiply(a: Any, b: Any) -> Any:
+    """a * b where at least one is a Dual: the product rule."""
+    tag = _operand_tag(a, b)
+    if tag < 0:
+        return NotImplemented
+    av, at = parts(a, tag)
+    bv, bt = parts(b, tag)
+    if at is None:
+        t = av * bt
+    elif bt is None:
+        t = at * bv
+    else:
+        t = at * bv + av * bt
+    if type(t) is float and t != t:
+        t = (0.0 if at is None else _safe_mul(at, bv)) + (0.0 if bt is None else _safe_mul(av, bt))
+    return _mk(av * bv, t, tag)
+
+
+def divide(a: Any, b: Any) -> Any:
+    """a / b where at least one is a Dual: the quotient rule, (a'b - ab')/b², as (a' - v b')/b."""
+    tag = _operand_tag(a, b)
+    if tag < 0:
+        return NotImplemented
+    av, at = parts(a, tag)
+    bv, bt = parts(b, tag)
+    try:
+        v = av / bv
+        if bt is None:
+            t = at / bv
+        elif at is None:
+            t = -(v * bt) / bv
+        else:
+            t = (at - v * bt) / bv
+    except ZeroDivisionError:
+        raise _zero_division(bv) from None
+    return _mk(v, t, tag)
+
+
+def _is_scalar(x: Any) -> bool:
+    return type(x) is float or type(x) is int or isinstance(x, _MPF)
+
+
+def _pow_slope(x: Any, n: Any) -> Any:
+    """d/dx x**n = n x**(n-1), +inf at x = 0 for 0 < n < 1, exact at 0 for integer n."""
+    if _is_scalar(x) and _is_scalar(n):
+        if x == 0 and n < 1:
+            return like(_INF, x)
+        return n * _pow_value(x, n - 1)
+    if _is_scalar(n) and n == 2:
+        return 2 * x
+    return n * x ** (n - 1)
+
+
+def _pow_value(x: Any, n: Any) -> Any:
+    """x**n for the value kinds, with DomainErrors where Python or mpmath would leave the reals."""
+    if _is_scalar(x) and _is_scalar(n):
+        if x == 0 and n < 0:
+            raise DomainError(f"pow: x**{fmt(n)} needs x != 0, got x = {fmt(x)}")
+        if x < 0 and n != int(n):
+            raise DomainError(f"pow: x**{fmt(n)} needs x >= 0, got x = {fmt(x)}")
+    if isinstance(x, Dual) and isinstance(n, _MPF | float | int) and n == 0:
+        return _mk(x._v**0, 0.0 * x._t, x._tag)
+    return x**n
+
+
+def power(a: Any, b: Any) -> Any:
+    """a ** b where at least one is a Dual: the power rules x**n, a**x and x**y."""
+    tag = _operand_tag(a, b)
+    if tag < 0:
+        return NotImplemented
+    xv, xt = parts(a, tag)
+    nv, nt = parts(b, tag)
+    if nt is None:  # x**n, n constant: n x**(n-1) x'
+        y = _pow_value(xv, nv)
+        if _is_scalar(nv) and nv == 0:
+            return _mk(y, 0.0 * xt, tag)
+        return _mk(y, scale(_pow_slope(xv, nv), xt), tag)
+    if xt is not None and _is_scalar(xt) and xt == 0:
+        xt = None  # a zero tangent: the a**x rule, no ln needed for the base's tangent
+    if _is_scalar(nt) and nt == 0:
+        return _mk(
+            _pow_value(xv, nv), 0.0 * nt if xt is None else scale(_pow_slope(xv, nv), xt), tag
+        )
+    y = _pow_value(xv, nv)
+    lnx = _log_base(xv)
+    if xt is None:  # a**x, a constant: a**x ln(a) x'
+        return _mk(y, scale(y * lnx, nt), tag)
+    # x**y: y x**(y-1) x' + x**y ln(x) y'
+    return _mk(y, scale(_pow_slope(xv, nv), xt) + scale(y * lnx, nt), tag)
+
+
+def _log_base(a: Any) -> Any:
+    """ln(a) for the a**x rule; 0·ln(0) is taken as 0 (the limit of a**x ln a as a -> 0+)."""
+    if _is_scalar(a):
+        if a < 0:
+            raise DomainError(f"pow: a**x needs a >= 0, got a = {fmt(a)}")
+        if a == 0:
+            return like(0.0, a)
+        return _rules.ln(a if not isinstance(a, int) else float(a))
+    if isinstance(a, Dual):
+        return _rules.ln(a)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lna = _rules.ln(a)
+    return np.where(a == 0, 0.0, lna)
+
+
+# The rule table needs Dual, and the operators need the table (abs, ln): import it last.
+from . import rules as _rules  # noqa: E402

@@ -1,0 +1,176 @@
+"""Gradients, Jacobians, Hessians and Jacobian-vector products by seeding input directions.
+
+The function receives one Dual whose value is the whole input array, so NumPy code (slicing,
+``W @ x + b``, ``np.sum``) and Python loops over ``x[i]`` both work. With ``chunk=1`` each pass
+seeds one direction (the textbook multivariable chain rule, n passes); with ``chunk=k`` each
+pass carries k directions at once in a :class:`~dualdiff.Directions` tangent (ceil(n/k) passes).
+
+Default chunk: all n directions in one pass while the dense tangent of the input (n × n
+numbers) fits in ``CHUNK_BUDGET`` entries; above that, the largest k with n·k within the
+budget, spread evenly over the passes. Dense tangents cost memory traffic proportional to
+n·k per operation, so a budget near the size of a core's cache keeps each pass fast.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .api import as_input, split_result
+from .directions import Directions
+from .dual import Dual, _mk, new_tag
+
+__all__ = ["CHUNK_BUDGET", "default_chunk", "gradient", "hessian", "jacobian", "jvp"]
+
+#: entries of the input's dense tangent (n × chunk) that one pass may carry by default
+CHUNK_BUDGET = 1 << 15
+
+
+def default_chunk(n: int) -> int:
+    """The default number of directions per pass for an input of n entries.
+
+    >>> default_chunk(10), default_chunk(1000)
+    (10, 32)
+    """
+    if n <= 0:
+        return 1
+    kmax = max(1, min(n, CHUNK_BUDGET // n))
+    passes = math.ceil(n / kmax)
+    return math.ceil(n / passes)
+
+
+def _vector(x: Any, who: str) -> Any:
+    x = as_input(x, who)
+    shape = x.shape if isinstance(x, Dual) else np.shape(x)
+    if len(shape) != 1:
+        kind = "a scalar" if not shape else f"shape {tuple(shape)}"
+        hint = "; for a scalar use derivative(f).prime" if not shape else ""
+        raise ValueError(f"{who} needs x as a 1-D array, got {kind}{hint}")
+    return x
+
+
+def _chunk(chunk: Any, n: int, who: str) -> int:
+    if chunk is None:
+        return default_chunk(n)
+    if isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)):
+        raise TypeError(f"{who}: chunk must be an int or None, got {type(chunk).__name__}")
+    if chunk < 1:
+        raise ValueError(f"{who}: chunk must be at least 1, got {chunk}")
+    return int(min(chunk, max(n, 1)))
+
+
+def _directions(t: Any) -> Any:
+    """The direction array of a result tangent (kept inside an outer Dual when nested)."""
+    if type(t) is Directions:
+        return t.array
+    if isinstance(t, Dual):
+        return _mk(_directions(t._v), _directions(t._t), t._tag)
+    return t
+
+
+def _passes(
+    f: Callable[..., Any], x: Any, chunk: int, who: str
+) -> tuple[Any, list[tuple[int, int, Any, Any]]]:
+    """Run f once per block of directions; yield (start, stop, value, tangent block)."""
+    n = x.shape[0]
+    blocks = []
+    value = None
+    for start in range(0, n, chunk):
+        stop = min(start + chunk, n)
+        tag = new_tag()
+        if chunk == 1:
+            e = np.zeros(n)
+            e[start] = 1.0
+            xd = _mk(x, e, tag)
+        else:
+            e = np.zeros((n, stop - start))
+            e[np.arange(start, stop), np.arange(stop - start)] = 1.0
+            xd = _mk(x, Directions(e), tag)
+        value, t = split_result(f(xd), tag, who)
+        blocks.append((start, stop, value, t))
+    return value, blocks
+
+
+def _assemble(blocks: list[tuple[int, int, Any, Any]], out_shape: tuple[int, ...]) -> Any:
+    """Join the tangent blocks along a last axis of n directions."""
+    cols = []
+    for start, stop, _, t in blocks:
+        t = _directions(t)
+        if stop - start == 1 and np.shape(t) == out_shape:
+            t = np.expand_dims(t, -1) if out_shape else np.reshape(t, (1,))
+        elif np.shape(t) != (*out_shape, stop - start):
+            t = np.broadcast_to(t, (*out_shape, stop - start))  # a constant's zero tangent
+        cols.append(t)
+    return np.concatenate(cols, axis=-1)
+
+
+def gradient(f: Callable[..., Any], x: Any, chunk: int | None = None) -> Any:
+    """The gradient of a scalar function ``f: R^n -> R`` at ``x`` (1-D), as an array (n,).
+
+    >>> import numpy as np
+    >>> gradient(lambda x: np.sum(x**2) + x[0] * x[1], [1.0, 2.0, 3.0])
+    array([4., 5., 6.])
+    """
+    x = _vector(x, "gradient")
+    n = x.shape[0]
+    value, blocks = _passes(f, x, _chunk(chunk, n, "gradient"), "gradient")
+    shape = value.shape if isinstance(value, Dual) else np.shape(value)
+    if shape:
+        raise TypeError(
+            f"gradient needs f to return a scalar, got shape {tuple(shape)}: use dd.jacobian"
+        )
+    return _assemble(blocks, ())
+
+
+def jacobian(F: Callable[..., Any], x: Any, chunk: int | None = None) -> Any:
+    """The Jacobian of ``F: R^n -> R^m`` at ``x``: shape ``(m, n)`` (``F(x).shape + (n,)``).
+
+    >>> import numpy as np
+    >>> W = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    >>> jacobian(lambda x: W @ x + 1.0, [0.5, -0.5])     # an affine map's Jacobian is W
+    array([[1., 2.],
+           [3., 4.],
+           [5., 6.]])
+    """
+    x = _vector(x, "jacobian")
+    n = x.shape[0]
+    value, blocks = _passes(F, x, _chunk(chunk, n, "jacobian"), "jacobian")
+    shape = value.shape if isinstance(value, Dual) else np.shape(value)
+    return _assemble(blocks, tuple(shape))
+
+
+def hessian(f: Callable[..., Any], x: Any) -> Any:
+    """The Hessian of a scalar ``f: R^n -> R`` at ``x``, shape (n, n), symmetric.
+
+    Forward over forward: the Jacobian (one direction per pass) of the gradient (vector mode);
+    tags keep the two levels apart.
+
+    >>> import numpy as np
+    >>> hessian(lambda x: x[0]**2 * x[1] + x[1]**3, [1.0, 2.0])
+    array([[ 4.,  2.],
+           [ 2., 12.]])
+    """
+    x = _vector(x, "hessian")
+    h = jacobian(lambda y: gradient(f, y), x, chunk=1)
+    return (h + np.swapaxes(h, -1, -2)) / 2
+
+
+def jvp(F: Callable[..., Any], x: Any, v: Any) -> tuple[Any, Any]:
+    """``(F(x), J(x) @ v)`` in one pass: the derivative of F at x in the direction v.
+
+    ``x`` and ``v`` have the same shape (any shape, or scalars).
+
+    >>> import numpy as np
+    >>> jvp(lambda x: x**2, np.array([1.0, 2.0]), np.array([1.0, 0.5]))
+    (array([1., 4.]), array([2., 2.]))
+    """
+    x = as_input(x, "jvp")
+    v = as_input(v, "jvp")
+    xs = x.shape if isinstance(x, Dual) else np.shape(x)
+    if np.shape(v) != tuple(xs):
+        raise ValueError(f"jvp: v has shape {np.shape(v)}, x has shape {tuple(xs)}")
+    tag = new_tag()
+    return split_result(F(_mk(x, v, tag)), tag, "jvp")

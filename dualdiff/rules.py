@@ -1,0 +1,461 @@
+"""The rule table: one row per elementary function.
+
+A row says how to evaluate the function on each kind of value (``math`` for floats, ``numpy``
+for arrays, ``mpmath`` for ``mpf``), its derivative written with dualdiff's own functions (so
+nested Duals give every higher order), and its domain. :func:`register` builds the public function
+from a row; the built-in rows below go through it exactly as a user's row does.
+
+>>> import dualdiff as dd
+>>> y = dd.sin(dd.Dual(0.0, 1.0))       # sin(0) = 0, d/dx sin(x) = cos(0) = 1
+>>> y.value, y.tangent
+(0.0, 1.0)
+>>> dd.RULES["sqrt"].formula
+'1/(2 sqrt(x))'
+"""
+
+from __future__ import annotations
+
+import builtins
+import inspect
+import math
+import numbers
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import mpmath as mp
+import numpy as np
+
+from . import dual as _dual
+from .dual import Dual, base_value, fmt, is_constant, parts, scale, top_tag
+from .errors import DomainError, NonFiniteError
+
+__all__ = ["FUNCTIONS", "RULES", "Domain", "Rule", "log", "register"]
+
+_mk = _dual._mk
+_new = object.__new__
+_MPF = mp.mpf
+_NDARRAY = np.ndarray
+_INF = math.inf
+
+#: Set by :func:`dualdiff.check_finite`; read on every Dual application of a rule.
+_checking = False
+
+
+@dataclass(frozen=True)
+class Domain:
+    """An interval of the real line: where a function is defined (for real results).
+
+    >>> d = Domain(0.0, closed_lo=False)
+    >>> str(d), 1.0 in d, 0.0 in d
+    ('x > 0', True, False)
+    """
+
+    lo: float = -_INF
+    hi: float = _INF
+    closed_lo: bool = True
+    closed_hi: bool = True
+
+    def __contains__(self, x: Any) -> bool:
+        above = x > self.lo or (self.closed_lo and x == self.lo)
+        below = x < self.hi or (self.closed_hi and x == self.hi)
+        return bool(above and below)
+
+    def __str__(self) -> str:
+        lo_op = "<=" if self.closed_lo else "<"
+        hi_op = "<=" if self.closed_hi else "<"
+        lo, hi = f"{self.lo:g}", f"{self.hi:g}"
+        if self.lo > -_INF and self.hi < _INF:
+            return f"{lo} {lo_op} x {hi_op} {hi}"
+        if self.lo > -_INF:
+            return f"x {'>=' if self.closed_lo else '>'} {lo}"
+        if self.hi < _INF:
+            return f"x {hi_op} {hi}"
+        return "any real x"
+
+    def sample(self, n: int = 24, box: float = 10.0) -> list[float]:
+        """``n`` points inside the domain (clipped to ``[-box, box]``), endpoints excluded.
+
+        >>> Domain(-1.0, 1.0).sample(3)
+        [-0.5, 0.0, 0.5]
+        """
+        lo, hi = max(self.lo, -box), min(self.hi, box)
+        return [float(p) for p in np.linspace(lo, hi, n + 2)[1:-1]]
+
+
+ALL_REALS = Domain()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of the table. ``deriv(x, y)`` gives the slope from the argument ``x`` and the value
+    ``y = f(x)`` (binary rows: ``deriv(x1, x2, y)`` gives both partial slopes). ``float_deriv``,
+    where given, is the same slope for plain floats only (a faster path; tested like ``deriv``)."""
+
+    name: str
+    arity: int
+    math: Callable[..., Any]
+    numpy: Callable[..., Any]
+    mpmath: Callable[..., Any] | None
+    deriv: Callable[..., Any]
+    domain: Domain = ALL_REALS
+    formula: str = ""
+    singular: bool = False
+    float_deriv: Callable[..., Any] | None = None
+    fn: Callable[..., Any] = field(default=lambda *a: None, compare=False, repr=False)
+
+    def domain_error(self, x: Any) -> DomainError:
+        if self.domain is ALL_REALS:
+            return DomainError(f"{self.name}(x) is not defined at x = {fmt(x)}")
+        return DomainError(f"{self.name}(x) needs {self.domain}, got x = {fmt(x)}")
+
+
+#: name -> Rule, in table order
+RULES: dict[str, Rule] = {}
+#: every public function name (rows and their aliases) -> function, for the command line
+FUNCTIONS: dict[str, Callable[..., Any]] = {}
+
+
+def _overflow(name: str, *xs: Any) -> OverflowError:
+    at = ", ".join(fmt(x) for x in xs)
+    return OverflowError(f"{name} overflows a float at {at}")
+
+
+def _slope_limit(rule: Rule, *xs: Any) -> float:
+    """The slope where float arithmetic divided by zero: redone in NumPy, it is ±inf."""
+    with np.errstate(all="ignore"):
+        args = [np.float64(x) for x in xs]
+        s = rule.deriv(*args)
+    return tuple(float(c) for c in s) if isinstance(s, tuple) else float(s)
+
+
+def _check(name: str, args: tuple[Any, ...], r: Any) -> Any:
+    """Under check_finite: raise where finite inputs gave a non-finite value or tangent."""
+    from .debug import all_finite
+
+    if all_finite(args) and not all_finite((r,)):
+        shown = ", ".join(fmt(a) for a in args)
+        raise NonFiniteError(
+            f"{name}({shown}) gave a non-finite result from finite inputs: "
+            f"value = {fmt(r._v)}, tangent = {fmt(r._t)}"
+        )
+    return r
+
+
+def _kind_error(name: str, *xs: Any) -> TypeError:
+    kinds = ", ".join(type(x).__name__ for x in xs)
+    return TypeError(
+        f"{name}() takes real floats, ints, NumPy arrays, mpmath.mpf or Duals, got {kinds}"
+    )
+
+
+def _unary_dual(rule: Rule, d: Dual) -> Dual:
+    v = d._v
+    y = rule.fn(v)
+    try:
+        s = rule.deriv(v, y)
+    except ZeroDivisionError:
+        s = _slope_limit(rule, v, y)
+    t = scale(s, d._t) if rule.singular else s * d._t
+    r = _mk(y, t, d._tag)
+    return _check(rule.name, (d,), r) if _checking else r
+
+
+def _apply1(rule: Rule, x: Any) -> Any:
+    """A unary row applied to anything but a float (which the public function handles)."""
+    if isinstance(x, Dual):
+        return _unary_dual(rule, x)
+    tx = type(x)
+    if tx is int or tx is bool:
+        return rule.fn(float(x))
+    if isinstance(x, _MPF):
+        if rule.mpmath is None:
+            raise TypeError(f"{rule.name} has no mpmath implementation (register it with mpmath=)")
+        if x not in rule.domain:
+            raise rule.domain_error(x)
+        return rule.mpmath(x)
+    if isinstance(x, _NDARRAY) and x.dtype == object:
+        return np.frompyfunc(rule.fn, 1, 1)(x)
+    if isinstance(x, (_NDARRAY, np.generic)) or (
+        hasattr(x, "__array_ufunc__") and hasattr(x, "shape")
+    ):
+        return rule.numpy(x)
+    if isinstance(x, numbers.Real):
+        return rule.fn(float(x))
+    raise _kind_error(rule.name, x)
+
+
+def _make_unary(rule: Rule) -> Callable[[Any], Any]:
+    mfn, singular = rule.math, rule.singular
+    deriv = rule.float_deriv or rule.deriv
+
+    def fn(x: Any) -> Any:
+        tx = type(x)
+        if tx is float:
+            try:
+                return mfn(x)
+            except (ValueError, ZeroDivisionError):
+                raise rule.domain_error(x) from None
+            except OverflowError:
+                raise _overflow(rule.name, x) from None
+        if tx is Dual:
+            v = x._v
+            if type(v) is not float or _checking:
+                return _unary_dual(rule, x)
+            try:
+                y = mfn(v)
+                s = deriv(v, y)
+            except (ValueError, ZeroDivisionError, OverflowError) as exc:
+                y, s = _float_edge(rule, v, exc)
+            t = x._t
+            r = s * t
+            if singular and r != r:  # nan: maybe a zero tangent times an infinite slope
+                r = scale(s, t)
+            d = _new(Dual)
+            d._v = y
+            d._t = r
+            d._tag = x._tag
+            return d
+        return _apply1(rule, x)
+
+    return fn
+
+
+def _float_edge(rule: Rule, v: float, exc: Exception) -> tuple[float, float]:
+    """The value and slope at a float where math raised: a domain error, or an infinite slope."""
+    try:
+        y = rule.math(v)
+    except (ValueError, ZeroDivisionError):
+        raise rule.domain_error(v) from None
+    except OverflowError:
+        raise _overflow(rule.name, v) from None
+    return y, _slope_limit(rule, v, y)
+
+
+def _binary_dual(rule: Rule, a: Any, b: Any) -> Dual:
+    if not (is_constant(a) and is_constant(b)):
+        raise _kind_error(rule.name, a, b)
+    tag = top_tag(a, b)
+    av, at = parts(a, tag)
+    bv, bt = parts(b, tag)
+    y = rule.fn(av, bv)
+    try:
+        s1, s2 = rule.deriv(av, bv, y)
+    except ZeroDivisionError:
+        s1, s2 = _slope_limit(rule, av, bv, y)
+    t = None if at is None else scale(s1, at)
+    if bt is not None:
+        t2 = scale(s2, bt)
+        t = t2 if t is None else t + t2
+    r = _mk(y, t, tag)
+    return _check(rule.name, (a, b), r) if _checking else r
+
+
+def _make_binary(rule: Rule) -> Callable[[Any, Any], Any]:
+    mfn = rule.math
+
+    def fn(a: Any, b: Any) -> Any:
+        ta, tb = type(a), type(b)
+        if (ta is float or ta is int) and (tb is float or tb is int):
+            try:
+                return mfn(float(a), float(b))
+            except (ValueError, ZeroDivisionError):
+                raise DomainError(f"{rule.name}(x1, x2) is not defined at {a!r}, {b!r}") from None
+            except OverflowError:
+                raise _overflow(rule.name, a, b) from None
+        if isinstance(a, Dual) or isinstance(b, Dual):
+            return _binary_dual(rule, a, b)
+        if isinstance(a, _MPF) or isinstance(b, _MPF):
+            if rule.mpmath is None:
+                raise TypeError(f"{rule.name} has no mpmath implementation")
+            return rule.mpmath(_MPF(a), _MPF(b))
+        if all(isinstance(x, numbers.Real) for x in (a, b)) and not any(
+            isinstance(x, np.generic) for x in (a, b)
+        ):
+            return fn(float(a), float(b))
+        if is_constant(a) and is_constant(b):
+            return rule.numpy(a, b)
+        raise _kind_error(rule.name, a, b)
+
+    return fn
+
+
+def register(
+    name: str,
+    f: Callable[..., Any],
+    deriv: Callable[..., Any],
+    *,
+    numpy: Callable[..., Any] | None = None,
+    mpmath: Callable[..., Any] | None = None,
+    domain: Domain = ALL_REALS,
+    formula: str = "",
+    singular: bool = False,
+    aliases: tuple[str, ...] = (),
+    ufuncs: tuple[Any, ...] = (),
+    float_deriv: Callable[..., Any] | None = None,
+) -> Callable[..., Any]:
+    """Add an elementary function to the rule table and return its dualdiff-aware version.
+
+    ``f`` evaluates floats; ``deriv(x, y)`` returns the slope at ``x`` given ``y = f(x)``, written
+    with dualdiff's functions so that higher derivatives work (two-argument functions:
+    ``deriv(x1, x2, y)`` returns both partial slopes). ``numpy`` and ``mpmath`` evaluate arrays
+    and ``mpf`` (arrays default to ``np.vectorize(f)``; without ``mpmath``, ``mpf`` is refused
+    rather than silently rounded to a float). A NumPy ufunc given as ``numpy`` also makes
+    ``that_ufunc(dual)`` work. ``float_deriv(x, y)`` may give the same slope for plain floats
+    only, as a faster path.
+
+    >>> import math, dualdiff as dd
+    >>> sigmoid = dd.register("sigmoid", lambda x: 1 / (1 + math.exp(-x)),
+    ...                       lambda x, y: y * (1 - y))
+    >>> sigmoid(dd.Dual(0.0, 1.0))
+    Dual(0.5, 0.25)
+    """
+    if not name.isidentifier():
+        raise ValueError(f"register: name must be an identifier, got {name!r}")
+    if name in RULES:
+        raise ValueError(f"register: {name!r} is already in the rule table")
+    arity = len(inspect.signature(deriv).parameters) - 1
+    if arity not in (1, 2):
+        raise ValueError(
+            f"register: deriv must take (x, y) or (x1, x2, y), got {inspect.signature(deriv)}"
+        )
+    if numpy is None:
+        numpy = np.vectorize(f, otypes=[np.float64])
+    rule = Rule(name, arity, f, numpy, mpmath, deriv, domain, formula, singular, float_deriv)
+    fn = _make_unary(rule) if arity == 1 else _make_binary(rule)
+    object.__setattr__(rule, "fn", fn)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__module__ = "dualdiff"
+    what = f"{name}(x)" if arity == 1 else f"{name}(x1, x2)"
+    fn.__doc__ = (
+        f"{what}, elementwise, for floats, NumPy arrays, mpmath.mpf and Duals.\n\n"
+        f"Derivative: {formula or 'see dualdiff.RULES'}. Domain: {domain}."
+    )
+    RULES[name] = rule
+    for alias in (name, *aliases):
+        FUNCTIONS[alias] = fn
+    for u in (numpy, *ufuncs):
+        if isinstance(u, np.ufunc):
+            _dual.UFUNCS[u] = fn
+    return fn
+
+
+# --- helpers used by the derivative formulas ------------------------------------------------------
+
+
+def _ln_const(c: float, x: Any) -> Any:
+    """ln(c) at the precision of x (mpf inside an mpf computation, else float)."""
+    return mp.log(c) if isinstance(base_value(x), _MPF) else math.log(c)
+
+
+def _zero(x: Any) -> Any:
+    """A zero slope of the kind of x."""
+    b = base_value(x)
+    if isinstance(b, _MPF):
+        return _MPF(0)
+    if np.ndim(b) == 0 and not hasattr(b, "__array_function__"):
+        return 0.0
+    return np.zeros_like(b, dtype=np.float64) if isinstance(b, _NDARRAY) else b * 0.0
+
+
+def _ratio0(n: Any, d: Any) -> Any:
+    """n / d, taken as 0 where d == 0 (the convention at the kink of hypot and arctan2)."""
+    dv = base_value(d)
+    if np.ndim(dv) == 0 and not hasattr(dv, "__array_function__"):
+        return 0.0 * n if dv == 0 else n / d
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q = n / d
+    return np.where(d == 0, 0.0, q)
+
+
+def _step(x: Any) -> Any:
+    """Heaviside step of the value of x, 1/2 at 0 (ties in maximum/minimum split the tangent)."""
+    b = base_value(x)
+    if isinstance(b, _MPF) or type(b) in (float, int):
+        s = 1.0 if b > 0 else (0.5 if b == 0 else 0.0)
+        return _MPF(s) if isinstance(b, _MPF) else s
+    return np.heaviside(b, 0.5)
+
+
+def _sign_math(x: float) -> float:
+    return 0.0 if x == 0 else (x if x != x else math.copysign(1.0, x))
+
+
+def _cbrt_mp(x: Any) -> Any:
+    return mp.sign(x) * mp.cbrt(builtins.abs(x))
+
+
+def _logaddexp_math(a: float, b: float) -> float:
+    hi = max(a, b)
+    if hi == -_INF:
+        return -_INF
+    return hi + math.log1p(math.exp(-builtins.abs(a - b)))
+
+
+def _atan2_slopes(y: Any, x: Any, z: Any) -> tuple[Any, Any]:
+    """d/dy, d/dx of arctan2(y, x): (x, -y) / (x**2 + y**2), via hypot to avoid overflow."""
+    h = hypot(x, y)
+    return _ratio0(_ratio0(x, h), h), _ratio0(_ratio0(-y, h), h)
+
+
+_msin, _mcos, _msinh, _mcosh = math.sin, math.cos, math.sinh, math.cosh
+_cbrt_math = getattr(math, "cbrt", lambda x: math.copysign(abs(x) ** (1.0 / 3.0), x))
+_POS = Domain(0.0, closed_lo=False)
+
+# --- the table: name, float / array / mpf evaluation, derivative, domain ---------------------------
+# fmt: off
+exp     = register("exp",     math.exp,   lambda x, y: y,             numpy=np.exp,     mpmath=mp.exp,   formula="exp(x)")
+expm1   = register("expm1",   math.expm1, lambda x, y: y + 1,         numpy=np.expm1,   mpmath=mp.expm1, formula="exp(x)")
+exp2    = register("exp2",    lambda x: 2.0**x, lambda x, y: y * _ln_const(2, x), numpy=np.exp2, mpmath=lambda x: mp.power(2, x), formula="2**x ln 2")
+ln      = register("ln",      math.log,   lambda x, y: 1 / x,         numpy=np.log,     mpmath=mp.log,   formula="1/x", domain=_POS, singular=True, float_deriv=lambda x, y: 1.0 / x)
+log2    = register("log2",    math.log2,  lambda x, y: 1 / (x * _ln_const(2, x)),  numpy=np.log2,  mpmath=lambda x: mp.log(x, 2), formula="1/(x ln 2)", domain=_POS, singular=True)
+log10   = register("log10",   math.log10, lambda x, y: 1 / (x * _ln_const(10, x)), numpy=np.log10, mpmath=mp.log10, formula="1/(x ln 10)", domain=_POS, singular=True)
+log1p   = register("log1p",   math.log1p, lambda x, y: 1 / (1 + x),   numpy=np.log1p,   mpmath=mp.log1p, formula="1/(1+x)", domain=Domain(-1.0, closed_lo=False), singular=True)
+sqrt    = register("sqrt",    math.sqrt,  lambda x, y: 0.5 / y,       numpy=np.sqrt,    mpmath=mp.sqrt,  formula="1/(2 sqrt(x))", domain=Domain(0.0), singular=True, float_deriv=lambda x, y: 0.5 / y)
+cbrt    = register("cbrt",    _cbrt_math, lambda x, y: 1 / (3 * y * y), numpy=np.cbrt,  mpmath=_cbrt_mp, formula="1/(3 cbrt(x)**2)", singular=True)
+sin     = register("sin",     math.sin,   lambda x, y: cos(x),        numpy=np.sin,     mpmath=mp.sin,   formula="cos(x)", float_deriv=lambda x, y: _mcos(x))
+cos     = register("cos",     math.cos,   lambda x, y: -sin(x),       numpy=np.cos,     mpmath=mp.cos,   formula="-sin(x)", float_deriv=lambda x, y: -_msin(x))
+tan     = register("tan",     math.tan,   lambda x, y: 1 + y * y,     numpy=np.tan,     mpmath=mp.tan,   formula="1 + tan(x)**2")
+arcsin  = register("arcsin",  math.asin,  lambda x, y: 1 / sqrt((1 - x) * (1 + x)),  numpy=np.arcsin, mpmath=mp.asin, formula="1/sqrt(1-x**2)", domain=Domain(-1.0, 1.0), singular=True, aliases=("asin",))
+arccos  = register("arccos",  math.acos,  lambda x, y: -1 / sqrt((1 - x) * (1 + x)), numpy=np.arccos, mpmath=mp.acos, formula="-1/sqrt(1-x**2)", domain=Domain(-1.0, 1.0), singular=True, aliases=("acos",))
+arctan  = register("arctan",  math.atan,  lambda x, y: 1 / (1 + x * x), numpy=np.arctan,  mpmath=mp.atan,  formula="1/(1+x**2)", aliases=("atan",))
+sinh    = register("sinh",    math.sinh,  lambda x, y: cosh(x),       numpy=np.sinh,    mpmath=mp.sinh,  formula="cosh(x)", float_deriv=lambda x, y: _mcosh(x))
+cosh    = register("cosh",    math.cosh,  lambda x, y: sinh(x),       numpy=np.cosh,    mpmath=mp.cosh,  formula="sinh(x)", float_deriv=lambda x, y: _msinh(x))
+tanh    = register("tanh",    math.tanh,  lambda x, y: 1 - y * y,     numpy=np.tanh,    mpmath=mp.tanh,  formula="1 - tanh(x)**2")
+arcsinh = register("arcsinh", math.asinh, lambda x, y: 1 / hypot(x, 1), numpy=np.arcsinh, mpmath=mp.asinh, formula="1/sqrt(x**2+1)", aliases=("asinh",))
+arccosh = register("arccosh", math.acosh, lambda x, y: 1 / sqrt((x - 1) * (x + 1)), numpy=np.arccosh, mpmath=mp.acosh, formula="1/sqrt(x**2-1)", domain=Domain(1.0), singular=True, aliases=("acosh",))
+arctanh = register("arctanh", math.atanh, lambda x, y: 1 / ((1 - x) * (1 + x)), numpy=np.arctanh, mpmath=mp.atanh, formula="1/(1-x**2)", domain=Domain(-1.0, 1.0, False, False), singular=True, aliases=("atanh",))
+abs     = register("abs",     math.fabs,  lambda x, y: sign(x),       numpy=np.absolute, mpmath=mp.fabs, formula="sign(x), 0 at x = 0", ufuncs=(np.fabs,))
+sign    = register("sign",    _sign_math, lambda x, y: _zero(x),      numpy=np.sign,    mpmath=mp.sign,  formula="0 (except at 0)")
+square  = register("square",  lambda x: x * x, lambda x, y: 2 * x,    numpy=np.square,  mpmath=lambda x: x * x, formula="2x")
+arctan2 = register("arctan2", math.atan2, _atan2_slopes, numpy=np.arctan2, mpmath=mp.atan2, formula="(x, -y)/(x**2+y**2), 0 at the origin", aliases=("atan2",))
+hypot   = register("hypot",   math.hypot, lambda x, y, z: (_ratio0(x, z), _ratio0(y, z)), numpy=np.hypot, mpmath=mp.hypot, formula="(x, y)/hypot(x, y), 0 at the origin")
+logaddexp = register("logaddexp", _logaddexp_math, lambda a, b, y: (exp(a - y), exp(b - y)), numpy=np.logaddexp, mpmath=lambda a, b: mp.log(mp.exp(a) + mp.exp(b)), formula="(exp(x1-y), exp(x2-y))")
+maximum = register("maximum", lambda a, b: a if a >= b else b, lambda a, b, y: (_step(a - b), _step(b - a)), numpy=np.maximum, mpmath=max, formula="the larger's tangent; the mean at ties", ufuncs=(np.fmax,))
+minimum = register("minimum", lambda a, b: a if a <= b else b, lambda a, b, y: (_step(b - a), _step(a - b)), numpy=np.minimum, mpmath=min, formula="the smaller's tangent; the mean at ties", ufuncs=(np.fmin,))
+# fmt: on
+
+
+def log(x: Any, base: Any = None) -> Any:
+    """Logarithm of ``x`` to ``base`` (natural if None): ``ln(x) / ln(base)``.
+
+    d/dx log_a(x) = 1/(x ln a); the base may be a Dual too.
+
+    >>> import dualdiff as dd
+    >>> d = dd.log(dd.Dual(8.0, 1.0), 2)
+    >>> d.value, round(d.tangent * 8 * math.log(2), 12)
+    (3.0, 1.0)
+    """
+    if base is None:
+        return ln(x)
+    if not isinstance(base, Dual) and np.ndim(base) == 0 and not isinstance(base, _NDARRAY):
+        if not (base > 0 and base != 1):
+            raise DomainError(f"log(x, base) needs base > 0 and base != 1, got base = {fmt(base)}")
+        if type(base) is not bool and base == 2:
+            return log2(x)
+        if base == 10:
+            return log10(x)
+    return ln(x) / ln(base)
+
+
+FUNCTIONS["log"] = log

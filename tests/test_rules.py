@@ -1,0 +1,215 @@
+"""Every rule-table row against mpmath.diff at 50 digits: floats, arrays, mpf; f' and f''."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import mpmath
+import numpy as np
+import pytest
+
+import dualdiff as dd
+from dualdiff.rules import RULES, Domain
+
+from .conftest import close
+
+UNARY = [r for r in RULES.values() if r.arity == 1]
+BINARY = [r for r in RULES.values() if r.arity == 2]
+REL = 1e-13  # dualdiff vs mpmath on float inputs (issue 2's bound)
+ABS = 1e-15  # absolute floor where the true derivative is 0
+
+
+def _points(rule) -> list[float]:
+    pts = rule.domain.sample(24)
+    lo, hi = rule.domain.lo, rule.domain.hi
+    if lo > -math.inf:  # close to the lower edge of the domain, inside it
+        pts += [lo + 1e-3, lo + 0.1]
+    if hi < math.inf:
+        pts += [hi - 1e-3, hi - 0.1]
+    return pts
+
+
+def _reference(rule, x, order: int):
+    with mpmath.workdps(50):
+        return mpmath.diff(rule.mpmath, mpmath.mpf(x), order)
+
+
+def _pairs(n: int = 24) -> list[tuple[float, float]]:
+    rng = random.Random(1234)
+    return [(rng.uniform(-5, 5), rng.uniform(-5, 5)) for _ in range(n)]
+
+
+@pytest.mark.parametrize("rule", UNARY, ids=lambda r: r.name)
+@pytest.mark.parametrize("order", [1, 2])
+def test_unary_floats(rule, order):
+    f = dd.derivative(rule.fn)
+    d = f.prime if order == 1 else f.prime.prime
+    for x in _points(rule):
+        got = d(x)
+        assert isinstance(got, float)
+        ref = _reference(rule, x, order)
+        assert close(got, ref, REL, ABS), (rule.name, x, got, ref)
+
+
+@pytest.mark.parametrize("rule", UNARY, ids=lambda r: r.name)
+def test_unary_generic_slope_on_floats(rule):
+    """Under check_finite floats take the generic slope, not float_deriv: check that one too."""
+    f = dd.derivative(rule.fn)
+    with dd.check_finite():
+        for x in _points(rule):
+            assert close(f.prime(x), _reference(rule, x, 1), REL, ABS), (rule.name, x)
+
+
+@pytest.mark.parametrize("rule", UNARY, ids=lambda r: r.name)
+@pytest.mark.parametrize("order", [1, 2])
+def test_unary_arrays(rule, order):
+    f = dd.derivative(rule.fn)
+    d = f.prime if order == 1 else f.prime.prime
+    xs = np.array(_points(rule))
+    got = d(xs.reshape(-1, 2))  # any shape, elementwise
+    assert isinstance(got, np.ndarray) and got.shape == (len(xs) // 2, 2)
+    for x, g in zip(xs, got.ravel(), strict=True):
+        assert close(g, _reference(rule, x, order), REL, ABS), (rule.name, x)
+
+
+@pytest.mark.parametrize("rule", UNARY, ids=lambda r: r.name)
+@pytest.mark.parametrize("order", [1, 2])
+def test_unary_mpf(rule, order, mp50):
+    f = dd.derivative(rule.fn)
+    d = f.prime if order == 1 else f.prime.prime
+    for x in _points(rule)[::3]:
+        xm = mpmath.mpf(x) + mpmath.mpf("1e-30")  # not a float: needs the full precision
+        got = d(xm)
+        assert isinstance(got, mpmath.mpf)
+        ref = mpmath.diff(rule.mpmath, xm, order)
+        assert close(got, ref, mpmath.mpf("1e-40"), mpmath.mpf("1e-45")), (rule.name, x)
+
+
+@pytest.mark.parametrize("rule", BINARY, ids=lambda r: r.name)
+def test_binary_partials(rule):
+    g = dd.derivative(rule.fn)
+    for a, b in _pairs():
+        got = g.grad(a, b)
+        arr = g.grad(np.array([a]), np.array([b]))
+        with mpmath.workdps(50):
+            refs = [
+                mpmath.diff(rule.mpmath, (mpmath.mpf(a), mpmath.mpf(b)), order)
+                for order in ((1, 0), (0, 1))
+            ]
+        for gi, ai, ri in zip(got, arr, refs, strict=True):
+            assert close(gi, ri, REL, ABS), (rule.name, a, b, gi, ri)
+            assert close(ai[0], ri, REL, ABS), (rule.name, a, b)
+
+
+@pytest.mark.parametrize("rule", BINARY, ids=lambda r: r.name)
+def test_binary_second_partials(rule):
+    g = dd.derivative(rule.fn)
+    for a, b in _pairs(8):
+        got = g.partial(0).partial(1)(a, b)
+        with mpmath.workdps(50):
+            ref = mpmath.diff(rule.mpmath, (mpmath.mpf(a), mpmath.mpf(b)), (1, 1))
+        assert close(got, ref, 1e-12, ABS), (rule.name, a, b, got, ref)
+
+
+@pytest.mark.parametrize("rule", [r for r in UNARY if r.domain != Domain()], ids=lambda r: r.name)
+def test_domain_errors_name_function_and_value(rule):
+    bad = rule.domain.lo - 1.0 if rule.domain.lo > -math.inf else rule.domain.hi + 1.0
+    for x in (bad, mpmath.mpf(bad), dd.Dual(bad, 1.0)):
+        with pytest.raises(dd.DomainError, match=rf"^{rule.name}\(x\) needs .*got x = -?\d"):
+            rule.fn(x)
+
+
+def test_domain_error_message_matches_design():
+    with pytest.raises(ValueError, match=r"^ln\(x\) needs x > 0, got x = -1\.0$"):
+        dd.ln(-1.0)
+
+
+def test_arrays_follow_numpy_outside_the_domain():
+    with np.errstate(invalid="ignore", divide="ignore"):
+        v = dd.ln(np.array([-1.0, 0.0, 1.0]))
+        d = dd.derivative(dd.sqrt).prime(np.array([-1.0, 4.0]))
+    assert np.isnan(v[0]) and v[1] == -np.inf and v[2] == 0.0
+    assert np.isnan(d[0]) and d[1] == 0.25
+
+
+def test_every_row_is_a_numpy_ufunc_override():
+    x = dd.Dual(np.array([0.3, 0.6]), np.array([1.0, 1.0]))
+    for rule in UNARY:
+        if isinstance(rule.numpy, np.ufunc):
+            a, b = rule.numpy(x), rule.fn(x)
+            assert isinstance(a, dd.Dual)
+            np.testing.assert_array_equal(a.tangent, b.tangent)
+
+
+def test_log_any_base():
+    f = dd.derivative(lambda x: dd.log(x, 3.0))
+    with mpmath.workdps(50):
+        for x in (0.1, 1.0, 7.5, 100.0):
+            ref = mpmath.diff(lambda t: mpmath.log(t, 3), mpmath.mpf(x))
+            assert close(f.prime(x), ref, REL)
+    assert dd.log(8.0, 2) == 3.0 and dd.log(1000.0, 10) == 3.0
+    assert dd.log(math.e) == 1.0
+    # the base may vary too: d/db log_b(x) = -ln x / (b ln² b)
+    g = dd.derivative(lambda b: dd.log(5.0, b))
+    ref = -math.log(5.0) / (2.0 * math.log(2.0) ** 2)
+    assert close(g.prime(2.0), ref, REL)
+    for base in (1.0, 0.0, -2.0):
+        with pytest.raises(dd.DomainError, match="base > 0 and base != 1"):
+            dd.log(2.0, base)
+
+
+def test_register_a_user_function():
+    sig = dd.register(
+        "test_sigmoid",
+        lambda x: 1 / (1 + math.exp(-x)),
+        lambda x, y: y * (1 - y),
+        numpy=lambda x: 1 / (1 + np.exp(-x)),
+        mpmath=lambda x: 1 / (1 + mpmath.exp(-x)),
+    )
+    try:
+        assert dd.RULES["test_sigmoid"].fn is sig and dd.FUNCTIONS["test_sigmoid"] is sig
+        f = dd.derivative(sig)
+        with mpmath.workdps(50):
+            for x in (-3.0, 0.0, 2.5):
+                ref1 = mpmath.diff(lambda t: 1 / (1 + mpmath.exp(-t)), mpmath.mpf(x))
+                ref2 = mpmath.diff(lambda t: 1 / (1 + mpmath.exp(-t)), mpmath.mpf(x), 2)
+                assert close(f.prime(x), ref1, REL)
+                assert close(f.prime.prime(x), ref2, 1e-12, 1e-15)
+        np.testing.assert_allclose(f.prime(np.array([0.0])), [0.25])
+        with pytest.raises(ValueError, match="already in the rule table"):
+            dd.register("test_sigmoid", math.exp, lambda x, y: y)
+    finally:
+        del dd.RULES["test_sigmoid"], dd.FUNCTIONS["test_sigmoid"]
+
+
+def test_register_refuses_mpf_without_mpmath_and_bad_signatures():
+    tw = dd.register("test_twice", lambda x: 2 * x, lambda x, y: 2.0)
+    try:
+        assert tw(3.0) == 6.0
+        np.testing.assert_array_equal(tw(np.array([1.0, 2.0])), [2.0, 4.0])
+        with pytest.raises(TypeError, match="test_twice has no mpmath implementation"):
+            tw(mpmath.mpf(1))
+        with pytest.raises(ValueError, match="deriv must take"):
+            dd.register("test_bad", math.exp, lambda: 1.0)
+    finally:
+        del dd.RULES["test_twice"], dd.FUNCTIONS["test_twice"]
+
+
+def test_functions_refuse_unsupported_kinds():
+    with pytest.raises(TypeError, match=r"sin\(\) takes .* got str"):
+        dd.sin("1.0")
+    with pytest.raises(TypeError, match=r"hypot\(\) takes .* got str, float"):
+        dd.hypot("a", 1.0)
+    with pytest.raises(TypeError, match="got complex"):
+        dd.exp(1j)
+
+
+def test_abs_kink_and_hypot_origin_conventions():
+    assert dd.derivative(dd.abs).prime(0.0) == 0.0
+    assert dd.derivative(abs).prime(0.0) == 0.0  # the builtin goes through Dual.__abs__
+    g = dd.derivative(dd.hypot)
+    assert g.grad(0.0, 0.0) == (0.0, 0.0)
+    assert dd.derivative(dd.arctan2).grad(0.0, 0.0) == (0.0, 0.0)
+    m = dd.derivative(dd.maximum)
+    assert m.grad(1.0, 1.0) == (0.5, 0.5)  # ties split the tangent
