@@ -136,8 +136,9 @@ class Derivative:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:  # replaced per instance by f itself
         return self.__wrapped__(*args, **kwargs)
 
-    def __reduce__(self) -> Any:
-        return (Derivative, (self.__wrapped__, self._name))
+    def __reduce__(self) -> str:
+        # by reference, as for functions: the module attribute is this decorated object
+        return self.__qualname__
 
     def __repr__(self) -> str:
         return f"<dualdiff.Derivative {self._name}>"

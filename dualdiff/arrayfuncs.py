@@ -69,8 +69,18 @@ def zero_tangent(value: Any, like: Any) -> Any:
     return np.zeros(shape) if shape else 0.0
 
 
+def _as_array(a: Any) -> Any:
+    """A list holding Duals becomes one stacked Dual; other lists become float arrays."""
+    if isinstance(a, (list, tuple)):
+        if any(isinstance(e, Dual) for e in a):
+            return _stack(a)
+        return np.asarray(a, dtype=np.float64)
+    return a
+
+
 def _lift(args: Sequence[Any]) -> tuple[int, list[Any], list[Any]]:
     """Values and tangents of ``args`` at their outermost tag; constants get zero tangents."""
+    args = [_as_array(a) for a in args]
     tag = top_tag(*args)
     pairs = [parts(a, tag) for a in args]
     like = next(t for _, t in pairs if t is not None)
@@ -83,6 +93,7 @@ def _linear(func: Any) -> _F:
     """A function linear in its first argument: applied to the value and to the tangent."""
 
     def impl(a: Any, *args: Any, **kwargs: Any) -> Dual:
+        _no_extras(func.__name__, out=kwargs.get("out"), where=kwargs.get("where"))
         return _mk(
             _scalar(func(a._v, *args, **kwargs)), _scalar(func(a._t, *args, **kwargs)), a._tag
         )
@@ -234,7 +245,7 @@ def _atleast_2d(*arys: Any) -> Any:
 @implements(np.stack)
 def _stack(arrays: Sequence[Any], axis: int = 0, out: Any = None, **kw: Any) -> Any:
     _no_extras("stack", out=out, **kw)
-    arrays = list(arrays)
+    arrays = [_as_array(a) for a in arrays]
     nd = len(_shape(arrays[0])) + 1
     axis = axis % nd if -nd <= axis < nd else axis
     return _concatenate([np.expand_dims(a, axis) for a in arrays], axis=axis)
@@ -243,14 +254,14 @@ def _stack(arrays: Sequence[Any], axis: int = 0, out: Any = None, **kw: Any) -> 
 @implements(np.hstack)
 def _hstack(tup: Sequence[Any], **kw: Any) -> Any:
     _no_extras("hstack", **kw)
-    arrs = [_atleast(a, 1) for a in tup]
+    arrs = [_atleast(_as_array(a), 1) for a in tup]
     return _concatenate(arrs, axis=0 if len(_shape(arrs[0])) == 1 else 1)
 
 
 @implements(np.vstack)
 def _vstack(tup: Sequence[Any], **kw: Any) -> Any:
     _no_extras("vstack", **kw)
-    return _concatenate([_atleast(a, 2) for a in tup], axis=0)
+    return _concatenate([_atleast(_as_array(a), 2) for a in tup], axis=0)
 
 
 @implements(np.where)

@@ -525,7 +525,7 @@ def has_inf(s: Any) -> bool:
     if isinstance(s, Dual):
         return has_inf(s._v)
     if isinstance(s, _NDARRAY):
-        return not np.isfinite(s).all()
+        return s.dtype == object or not np.isfinite(s).all()
     if isinstance(s, _MPF):
         return bool(mpmath.isinf(s))
     if isinstance(s, np.generic):
@@ -535,9 +535,10 @@ def has_inf(s: Any) -> bool:
 
 def scale(s: Any, t: Any) -> Any:
     """``s * t``, where a zero tangent stays zero even where the slope ``s`` is infinite."""
-    r = s * t
     if isinstance(s, Dual) or isinstance(t, Dual) or not has_inf(s):
-        return r  # nested levels carry their own guards
+        return s * t  # nested levels carry their own guards
+    with np.errstate(invalid="ignore"):
+        r = s * t
     if type(t) is Directions:
         return Directions(np.where(t.array == 0, 0.0, r.array))
     if not hasattr(r, "__array_function__"):  # float, mpf, NumPy scalar
@@ -575,8 +576,18 @@ def _operand_tag(a: Any, b: Any) -> int:
     return top_tag(a, b)
 
 
+def _operands(a: Any, b: Any) -> tuple[Any, Any]:
+    """Lists and tuples beside a Dual are constant arrays, as beside an ndarray."""
+    if isinstance(a, (list, tuple)):
+        a = np.asarray(a, dtype=np.float64)
+    if isinstance(b, (list, tuple)):
+        b = np.asarray(b, dtype=np.float64)
+    return a, b
+
+
 def add(a: Any, b: Any) -> Any:
     """a + b where at least one is a Dual: the sum rule."""
+    a, b = _operands(a, b)
     tag = _operand_tag(a, b)
     if tag < 0:
         return NotImplemented
@@ -590,6 +601,7 @@ def add(a: Any, b: Any) -> Any:
 
 def subtract(a: Any, b: Any) -> Any:
     """a - b where at least one is a Dual: the difference rule."""
+    a, b = _operands(a, b)
     tag = _operand_tag(a, b)
     if tag < 0:
         return NotImplemented
@@ -603,6 +615,7 @@ def subtract(a: Any, b: Any) -> Any:
 
 def multiply(a: Any, b: Any) -> Any:
     """a * b where at least one is a Dual: the product rule."""
+    a, b = _operands(a, b)
     tag = _operand_tag(a, b)
     if tag < 0:
         return NotImplemented
@@ -621,6 +634,7 @@ def multiply(a: Any, b: Any) -> Any:
 
 def divide(a: Any, b: Any) -> Any:
     """a / b where at least one is a Dual: the quotient rule, (a'b - ab')/b², as (a' - v b')/b."""
+    a, b = _operands(a, b)
     tag = _operand_tag(a, b)
     if tag < 0:
         return NotImplemented
@@ -668,6 +682,7 @@ def _pow_value(x: Any, n: Any) -> Any:
 
 def power(a: Any, b: Any) -> Any:
     """a ** b where at least one is a Dual: the power rules x**n, a**x and x**y."""
+    a, b = _operands(a, b)
     tag = _operand_tag(a, b)
     if tag < 0:
         return NotImplemented
@@ -684,8 +699,8 @@ def power(a: Any, b: Any) -> Any:
         return _mk(
             _pow_value(xv, nv), 0.0 * nt if xt is None else scale(_pow_slope(xv, nv), xt), tag
         )
-    y = _pow_value(xv, nv)
     lnx = _log_base(xv)
+    y = _pow_value(xv, nv)
     if xt is None:  # a**x, a constant: a**x ln(a) x'
         return _mk(y, scale(y * lnx, nt), tag)
     # x**y: y x**(y-1) x' + x**y ln(x) y'

@@ -153,7 +153,11 @@ def _unary_dual(rule: Rule, d: Dual) -> Dual:
     v = d._v
     y = rule.fn(v)
     try:
-        s = rule.deriv(v, y)
+        if rule.singular:  # an infinite slope at the domain's edge is expected, not an error
+            with np.errstate(divide="ignore"):
+                s = rule.deriv(v, y)
+        else:
+            s = rule.deriv(v, y)
     except ZeroDivisionError:
         s = _slope_limit(rule, v, y)
     t = scale(s, d._t) if rule.singular else s * d._t
@@ -209,8 +213,8 @@ def _make_unary(rule: Rule) -> Callable[[Any], Any]:
                 y, s = _float_edge(rule, v, exc)
             t = x._t
             r = s * t
-            if singular and r != r:  # nan: maybe a zero tangent times an infinite slope
-                r = scale(s, t)
+            if singular and (r != r if type(r) is float else True):
+                r = scale(s, t)  # a zero tangent times an infinite slope stays zero
             d = _new(Dual)
             d._v = y
             d._t = r

@@ -134,8 +134,8 @@ def test_arrays_follow_numpy_outside_the_domain():
 
 
 def test_every_row_is_a_numpy_ufunc_override():
-    x = dd.Dual(np.array([0.3, 0.6]), np.array([1.0, 1.0]))
     for rule in UNARY:
+        x = dd.Dual(np.array(rule.domain.sample(2)), np.array([1.0, 1.0]))
         if isinstance(rule.numpy, np.ufunc):
             a, b = rule.numpy(x), rule.fn(x)
             assert isinstance(a, dd.Dual)
