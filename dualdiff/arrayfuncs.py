@@ -65,7 +65,7 @@ def zero_tangent(value: Any, like: Any) -> Any:
     """A zero tangent for a constant ``value``, in the layout of the tangent ``like``."""
     shape = _shape(value)
     if type(like) is Directions:
-        return Directions(np.zeros((*shape, like.k)))
+        return Directions(np.zeros((like.k, *shape)))
     return np.zeros(shape) if shape else 0.0
 
 
@@ -173,16 +173,8 @@ def _prod(a: Any, axis: int | None = None, dtype: Any = None, out: Any = None,
 
 @implements(np.take)
 def _take(a: Any, indices: Any, axis: int | None = None) -> Any:
-    return _mk(_scalar(np.take(a._v, indices, axis)), _scalar(_take_t(a._t, indices, axis)),
+    return _mk(_scalar(np.take(a._v, indices, axis)), _scalar(np.take(a._t, indices, axis)),
                a._tag)  # fmt: skip
-
-
-def _take_t(t: Any, indices: Any, axis: int | None) -> Any:
-    if type(t) is Directions:
-        if axis is None:
-            return Directions(t.array.reshape(-1, t.k)[indices])
-        return Directions(np.take(t.array, indices, axis=axis % t.ndim))
-    return np.take(t, indices, axis)
 
 
 def matmul(a: Any, b: Any) -> Any:

@@ -1,10 +1,11 @@
 """Tangents that carry k directions at once (vector mode).
 
-A :class:`Directions` wraps an array whose *last* axis counts directions: a value of shape ``S``
-has a tangent of shape ``S + (k,)``. Multiplying it by a value-shaped array appends an axis to
-that array first, so broadcasting between values of different shapes lines up with the value axes,
-never with the direction axis. NumPy's shape functions (sum, reshape, transpose, concatenate, ...)
-act on the value axes only.
+A :class:`Directions` wraps an array whose *first* axis counts directions: a value of shape ``S``
+has a tangent of shape ``(k,) + S``. NumPy broadcasting aligns shapes from the right, so a
+value-shaped operand lines up with the value axes as it is; an operand with more dimensions than
+the value gets axes inserted after the direction axis first, so it never lines up with the
+direction axis. NumPy's shape functions (sum, reshape, transpose, concatenate, ...) act on the
+value axes only. The leading layout keeps NumPy's inner loops long and contiguous.
 """
 
 from __future__ import annotations
@@ -14,30 +15,31 @@ from typing import Any
 import numpy as np
 
 _NDARRAY = np.ndarray
-
-
-def _expand(s: Any) -> Any:
-    """A value-shaped operand, with a trailing axis so it broadcasts over the directions."""
-    nd = getattr(s, "ndim", 0)
-    if nd:
-        return s[..., None]
-    return s
+_new = object.__new__
 
 
 def _vaxis(axis: Any, ndim: int) -> Any:
     """Map an axis of the value to the same axis of the direction array."""
     if axis is None:
-        return tuple(range(ndim))
+        return tuple(range(1, ndim + 1))
     if isinstance(axis, tuple):
         return tuple(_vaxis(a, ndim) for a in axis)
     a = int(axis)
     if a < -ndim or a >= ndim:
         raise np.exceptions.AxisError(a, ndim)
-    return a % ndim
+    return a % ndim + 1
+
+
+def _padded(a: Any, ndim: int) -> Any:
+    """The direction array ``a`` viewed with value ndim ``ndim`` (axes inserted after k)."""
+    extra = ndim - (a.ndim - 1)
+    if extra <= 0:
+        return a
+    return a.reshape((a.shape[0],) + (1,) * extra + a.shape[1:])
 
 
 class Directions:
-    """A tangent holding k directions: ``array`` has the value's shape plus a last axis of k.
+    """A tangent holding k directions: ``array`` has a first axis of k, then the value's shape.
 
     >>> import numpy as np
     >>> t = Directions(np.eye(2))           # a 2-vector seeded in 2 directions
@@ -51,13 +53,13 @@ class Directions:
 
     def __init__(self, array: Any) -> None:
         if getattr(array, "ndim", 0) < 1:
-            raise ValueError("Directions needs an array with a trailing direction axis")
+            raise ValueError("Directions needs an array with a leading direction axis")
         self.array = array
 
     # --- shape (of the value the tangent belongs to) -------------------------------------------
     @property
     def shape(self) -> tuple[int, ...]:
-        return tuple(self.array.shape[:-1])
+        return tuple(self.array.shape[1:])
 
     @property
     def ndim(self) -> int:
@@ -66,12 +68,12 @@ class Directions:
     @property
     def k(self) -> int:
         """Number of directions."""
-        return self.array.shape[-1]
+        return self.array.shape[0]
 
     def __len__(self) -> int:
         if self.ndim == 0:
             raise TypeError("len() of a 0-d tangent")
-        return self.array.shape[0]
+        return self.array.shape[1]
 
     def __repr__(self) -> str:
         return f"Directions({self.array!r})"
@@ -79,14 +81,20 @@ class Directions:
     def __getitem__(self, idx: Any) -> Directions:
         if not isinstance(idx, tuple):
             idx = (idx,)
-        if any(i is Ellipsis for i in idx):
-            idx = (*idx, slice(None))
-        return Directions(self.array[idx])
+        return Directions(self.array[(slice(None), *idx)])
 
     # --- the module structure: tangent ± tangent, value * tangent ------------------------------
+    def _pair(self, other: Directions) -> tuple[Any, Any]:
+        a, b = self.array, other.array
+        if a.ndim == b.ndim:
+            return a, b
+        nd = max(a.ndim, b.ndim) - 1
+        return _padded(a, nd), _padded(b, nd)
+
     def __add__(self, other: Any) -> Any:
         if type(other) is Directions:
-            return Directions(self.array + other.array)
+            a, b = self._pair(other)
+            return _wrap(a + b)
         if _is_zero(other):
             return self
         return NotImplemented
@@ -95,7 +103,8 @@ class Directions:
 
     def __sub__(self, other: Any) -> Any:
         if type(other) is Directions:
-            return Directions(self.array - other.array)
+            a, b = self._pair(other)
+            return _wrap(a - b)
         if _is_zero(other):
             return self
         return NotImplemented
@@ -106,26 +115,32 @@ class Directions:
         return NotImplemented
 
     def __neg__(self) -> Directions:
-        return Directions(-self.array)
+        return _wrap(-self.array)
 
     def __pos__(self) -> Directions:
         return self
 
     def __mul__(self, other: Any) -> Any:
-        if type(other) is Directions:
+        to = type(other)
+        if to is float or to is int:
+            return _wrap(self.array * other)
+        if to is _NDARRAY:
+            a = self.array
+            return _wrap((a if other.ndim < a.ndim else _padded(a, other.ndim)) * other)
+        if to is Directions:
             raise TypeError(
                 "two vector-mode tangents met: nested vector mode is not supported; "
                 "use chunk=1 for one of the two levels"
             )
         if _is_constant(other):
-            return Directions(self.array * _expand(other))
+            return _wrap(_padded(self.array, getattr(other, "ndim", 0)) * other)
         return NotImplemented
 
     __rmul__ = __mul__
 
     def __truediv__(self, other: Any) -> Any:
         if _is_constant(other):
-            return Directions(self.array / _expand(other))
+            return Directions(_padded(self.array, getattr(other, "ndim", 0)) / other)
         return NotImplemented
 
     # --- NumPy protocols ----------------------------------------------------------------------
@@ -155,6 +170,13 @@ class Directions:
         return impl(*args, **kwargs)
 
 
+def _wrap(array: Any) -> Directions:
+    """A Directions around an array known to have the direction axis (no checks)."""
+    d = _new(Directions)
+    d.array = array
+    return d
+
+
 def _is_zero(x: Any) -> bool:
     return (type(x) is float or type(x) is int) and x == 0
 
@@ -168,7 +190,7 @@ def _arr(t: Any, shape: tuple[int, ...], k: int) -> Any:
     """The direction array of a tangent, or zeros for a missing (constant) one."""
     if type(t) is Directions:
         return t.array
-    return np.zeros((*shape, k))
+    return np.zeros((k, *shape))
 
 
 def _sum(a: Directions, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Directions:
@@ -181,7 +203,7 @@ def _mean(a: Directions, axis: Any = None, dtype: Any = None, keepdims: bool = F
 
 def _cumsum(a: Directions, axis: Any = None, dtype: Any = None) -> Directions:
     if axis is None:
-        return Directions(np.cumsum(a.array.reshape(-1, a.k), axis=0, dtype=dtype))
+        return Directions(np.cumsum(a.array.reshape(a.k, -1), axis=1, dtype=dtype))
     return Directions(np.cumsum(a.array, axis=_vaxis(axis, a.ndim), dtype=dtype))
 
 
@@ -192,17 +214,17 @@ def _diff(a: Directions, n: int = 1, axis: int = -1) -> Directions:
 def _reshape(a: Directions, shape: Any, order: str = "C") -> Directions:
     if isinstance(shape, int):
         shape = (shape,)
-    return Directions(np.reshape(a.array, (*tuple(shape), a.k), order=order))
+    return Directions(np.reshape(a.array, (a.k, *tuple(shape)), order=order))
 
 
 def _ravel(a: Directions, order: str = "C") -> Directions:
-    return Directions(np.reshape(a.array, (-1, a.k), order=order))
+    return Directions(np.reshape(a.array, (a.k, -1), order=order))
 
 
 def _transpose(a: Directions, axes: Any = None) -> Directions:
     nd = a.ndim
-    axes = tuple(reversed(range(nd))) if axes is None else _vaxis(tuple(axes), nd)
-    return Directions(np.transpose(a.array, (*axes, nd)))
+    axes = tuple(range(nd, 0, -1)) if axes is None else _vaxis(tuple(axes), nd)
+    return Directions(np.transpose(a.array, (0, *axes)))
 
 
 def _moveaxis(a: Directions, source: Any, destination: Any) -> Directions:
@@ -229,21 +251,24 @@ def _expand_dims(a: Directions, axis: Any) -> Directions:
 
 def _broadcast_to(a: Directions, shape: Any) -> Directions:
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
-    return Directions(np.broadcast_to(a.array, (*shape, a.k)))
+    return Directions(np.broadcast_to(_padded(a.array, len(shape)), (a.k, *shape)))
 
 
 def _concatenate(arrays: Any, axis: int | None = 0) -> Directions:
     arrays = list(arrays)
-    nd = arrays[0].ndim
     if axis is None:
-        return Directions(np.concatenate([x.array.reshape(-1, x.k) for x in arrays], axis=0))
+        return Directions(np.concatenate([x.array.reshape(x.k, -1) for x in arrays], axis=1))
+    nd = arrays[0].ndim
     return Directions(np.concatenate([x.array for x in arrays], axis=_vaxis(axis, nd)))
 
 
 def _where(cond: Any, a: Any, b: Any) -> Directions:
     k = a.k if type(a) is Directions else b.k
     shape = np.broadcast_shapes(np.shape(cond), _shape(a), _shape(b))
-    return Directions(np.where(_expand(np.asarray(cond)), _arr(a, shape, k), _arr(b, shape, k)))
+    nd = len(shape)
+    return Directions(
+        np.where(cond, _padded(_arr(a, shape, k), nd), _padded(_arr(b, shape, k), nd))
+    )
 
 
 def _shape(t: Any) -> tuple[int, ...]:
@@ -255,18 +280,22 @@ def _matmul(a: Any, b: Any) -> Directions:
     if type(a) is Directions:
         if a.ndim == 0 or np.ndim(b) == 0:
             raise ValueError("matmul: input operand does not have enough dimensions")
-        out = np.matmul(np.moveaxis(a.array, -1, 0), b)
-        return Directions(np.moveaxis(out, 0, -1))
+        return Directions(np.matmul(a.array, b))
     if np.ndim(a) == 0 or b.ndim == 0:
         raise ValueError("matmul: input operand does not have enough dimensions")
     if b.ndim == 1:
-        return Directions(np.matmul(a, b.array))
-    out = np.matmul(a, np.moveaxis(b.array, -1, 0))
-    return Directions(np.moveaxis(out, 0, -1))
+        return Directions(np.matmul(a, b.array[..., None])[..., 0])
+    return Directions(np.matmul(a, b.array))
 
 
 def _take_along_axis(a: Directions, indices: Any, axis: int) -> Directions:
-    return Directions(np.take_along_axis(a.array, _expand(indices), axis=_vaxis(axis, a.ndim)))
+    return Directions(np.take_along_axis(a.array, indices[None], axis=_vaxis(axis, a.ndim)))
+
+
+def _take(a: Directions, indices: Any, axis: int | None = None) -> Directions:
+    if axis is None:
+        return Directions(a.array.reshape(a.k, -1)[:, indices])
+    return Directions(np.take(a.array, indices, axis=_vaxis(axis, a.ndim)))
 
 
 def _shape_fn(a: Directions) -> tuple[int, ...]:
@@ -293,6 +322,7 @@ _FUNCS = {
     np.concatenate: _concatenate,
     np.where: _where,
     np.take_along_axis: _take_along_axis,
+    np.take: _take,
     np.shape: _shape_fn,
     np.ndim: _ndim_fn,
 }

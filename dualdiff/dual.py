@@ -20,7 +20,7 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from .directions import Directions
+from .directions import Directions, _padded
 from .errors import DomainError, ZeroDivisionDomainError
 
 __all__ = ["Dual", "new_tag"]
@@ -540,7 +540,7 @@ def scale(s: Any, t: Any) -> Any:
     with np.errstate(invalid="ignore"):
         r = s * t
     if type(t) is Directions:
-        return Directions(np.where(t.array == 0, 0.0, r.array))
+        return Directions(np.where(_padded(t.array, r.ndim) == 0, 0.0, r.array))
     if not hasattr(r, "__array_function__"):  # float, mpf, NumPy scalar
         return 0.0 * t if t == 0 else r
     return np.where(t == 0, 0.0, r)
@@ -689,6 +689,8 @@ def power(a: Any, b: Any) -> Any:
     xv, xt = parts(a, tag)
     nv, nt = parts(b, tag)
     if nt is None:  # x**n, n constant: n x**(n-1) x'
+        if type(nv) is int and nv >= 1 and not _is_scalar(xv):  # arrays: a finite slope
+            return _mk(xv**nv, (2 * xv if nv == 2 else nv * xv ** (nv - 1)) * xt, tag)
         y = _pow_value(xv, nv)
         if _is_scalar(nv) and nv == 0:
             return _mk(y, 0.0 * xt, tag)

@@ -6,9 +6,11 @@ seeds one direction (the textbook multivariable chain rule, n passes); with ``ch
 pass carries k directions at once in a :class:`~dualdiff.Directions` tangent (ceil(n/k) passes).
 
 Default chunk: all n directions in one pass while the dense tangent of the input (n × n
-numbers) fits in ``CHUNK_BUDGET`` entries; above that, the largest k with n·k within the
-budget, spread evenly over the passes. Dense tangents cost memory traffic proportional to
-n·k per operation, so a budget near the size of a core's cache keeps each pass fast.
+numbers) fits in ``CHUNK_BUDGET`` entries (2**14 float64 = 128 KiB); above that, the largest k
+with n·k within the budget, spread evenly over the passes. Every operation in a pass writes a
+new dense tangent of about n·k numbers, so the budget keeps those arrays in a core's cache and
+below the size (128 KiB) at which the C allocator hands out fresh pages from the OS for each of
+them; larger chunks save Python overhead per pass but pay that memory traffic.
 """
 
 from __future__ import annotations
@@ -26,14 +28,14 @@ from .dual import Dual, _mk, new_tag
 __all__ = ["CHUNK_BUDGET", "default_chunk", "gradient", "hessian", "jacobian", "jvp"]
 
 #: entries of the input's dense tangent (n × chunk) that one pass may carry by default
-CHUNK_BUDGET = 1 << 15
+CHUNK_BUDGET = 1 << 14
 
 
 def default_chunk(n: int) -> int:
     """The default number of directions per pass for an input of n entries.
 
     >>> default_chunk(10), default_chunk(1000)
-    (10, 32)
+    (10, 16)
     """
     if n <= 0:
         return 1
@@ -63,9 +65,9 @@ def _chunk(chunk: Any, n: int, who: str) -> int:
 
 
 def _directions(t: Any) -> Any:
-    """The direction array of a result tangent (kept inside an outer Dual when nested)."""
+    """The direction array of a result tangent, directions last (inside an outer Dual if nested)."""
     if type(t) is Directions:
-        return t.array
+        return np.moveaxis(t.array, 0, -1)
     if isinstance(t, Dual):
         return _mk(_directions(t._v), _directions(t._t), t._tag)
     return t
@@ -86,8 +88,8 @@ def _passes(
             e[start] = 1.0
             xd = _mk(x, e, tag)
         else:
-            e = np.zeros((n, stop - start))
-            e[np.arange(start, stop), np.arange(stop - start)] = 1.0
+            e = np.zeros((stop - start, n))
+            e[np.arange(stop - start), np.arange(start, stop)] = 1.0
             xd = _mk(x, Directions(e), tag)
         value, t = split_result(f(xd), tag, who)
         blocks.append((start, stop, value, t))

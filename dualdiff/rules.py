@@ -212,9 +212,14 @@ def _make_unary(rule: Rule) -> Callable[[Any], Any]:
             except (ValueError, ZeroDivisionError, OverflowError) as exc:
                 y, s = _float_edge(rule, v, exc)
             t = x._t
-            r = s * t
-            if singular and (r != r if type(r) is float else True):
-                r = scale(s, t)  # a zero tangent times an infinite slope stays zero
+            if not singular:
+                r = s * t
+            elif type(t) is float:
+                r = s * t
+                if r != r:  # a zero tangent times an infinite slope stays zero
+                    r = scale(s, t)
+            else:
+                r = scale(s, t)
             d = _new(Dual)
             d._v = y
             d._t = r

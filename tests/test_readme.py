@@ -1,0 +1,38 @@
+"""The README's Python examples run, and the numbers it shows in comments are right."""
+
+from __future__ import annotations
+
+import math
+import pathlib
+import re
+
+import mpmath
+
+README = pathlib.Path(__file__).resolve().parent.parent / "README.md"
+
+
+def blocks() -> list[str]:
+    return re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
+
+
+def test_readme_python_blocks_run():
+    import dualdiff as dd
+
+    ns: dict = {}
+    try:
+        for code in blocks():
+            exec(compile(code, str(README), "exec"), ns)  # our own README
+    finally:  # the README registers an example function: leave the table as it was
+        dd.RULES.pop("softplus", None)
+        dd.FUNCTIONS.pop("softplus", None)
+    f, g = ns["f"], ns["g"]
+    # the values quoted in the README's comments, checked against mpmath
+    with mpmath.workdps(40):
+        ref1 = mpmath.diff(lambda t: t**2 * mpmath.sin(t), mpmath.mpf(1.5))
+        ref2 = mpmath.diff(lambda t: t**2 * mpmath.sin(t), mpmath.mpf(1.5), 2)
+    assert repr(f.prime(1.5)) == "3.151643663564495" == repr(float(ref1))
+    assert abs(f.prime.prime(1.5) - float(ref2)) < 1e-14
+    assert repr(f(1.5)) == "2.2443637198591224"
+    assert g.grad(1.0, 2.0) == (2.0 + math.cos(1.0), 1.0)
+    assert g.partial(0).partial(1)(1.0, 2.0) == 1.0
+    assert "softplus" in ns and ns["softplus"](0.0) == math.log(2.0)
