@@ -20,8 +20,6 @@ from .dual import Dual, _counter, _mk, new_tag
 
 __all__ = ["Derivative", "derivative", "seed", "split_result"]
 
-_new = object.__new__
-
 
 def _one_like(x: Any) -> Any:
     if isinstance(x, np.ndarray):
@@ -171,11 +169,7 @@ class Derivative:
             def prime(x: Any, *args: Any) -> Any:
                 if type(x) is float and not args:  # the scalar fast path
                     tag = next(_counter)
-                    d = _new(Dual)
-                    d._v = x
-                    d._t = 1.0
-                    d._tag = tag
-                    r = f(d)
+                    r = f(_mk(x, 1.0, tag))
                     if type(r) is Dual and r._tag == tag and type(r._t) is float:
                         return r._t
                     return split_result(r, tag, self._name)[1]

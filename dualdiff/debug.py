@@ -77,10 +77,10 @@ def check_finite() -> Iterator[None]:
     dualdiff.errors.NonFiniteError: sqrt(0.0) gave a non-finite result ... tangent = inf
     """
     global _depth
-    saved = {name: getattr(Dual, name) for name in _OPERATORS}
+    own = {name: Dual.__dict__.get(name) for name in _OPERATORS}  # Python-level ones, if any
     if _depth == 0:
-        for name, op in saved.items():
-            setattr(Dual, name, _checked(_OPERATORS[name], op))
+        for name in _OPERATORS:
+            setattr(Dual, name, _checked(_OPERATORS[name], getattr(Dual, name)))
     _depth += 1
     rules._checking = True
     try:
@@ -88,6 +88,9 @@ def check_finite() -> Iterator[None]:
     finally:
         _depth -= 1
         if _depth == 0:
-            for name, op in saved.items():
-                setattr(Dual, name, op)
+            for name, op in own.items():
+                if op is None:
+                    delattr(Dual, name)  # back to the compiled slot
+                else:
+                    setattr(Dual, name, op)
             rules._checking = False

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import math
 import numbers
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -24,6 +25,16 @@ from .directions import Directions, _padded
 from .errors import DomainError, ZeroDivisionDomainError
 
 __all__ = ["Dual", "new_tag"]
+
+# The compiled core (dualdiff/_speedups.c) stores the fields and runs the hot arithmetic; without
+# it (not built, or DUALDIFF_PURE_PYTHON=1) the same formulas run from _PythonArithmetic below.
+_speedups: Any = None
+if not os.environ.get("DUALDIFF_PURE_PYTHON"):
+    try:
+        from . import _speedups
+    except ImportError:  # pragma: no cover - depends on the build
+        _speedups = None
+_Base: Any = _speedups.DualBase if _speedups is not None else object
 
 _new = object.__new__
 _counter = itertools.count(1)
@@ -98,7 +109,7 @@ def _component(x: Any, what: str) -> Any:
     )
 
 
-class Dual:
+class Dual(_Base):
     """A dual number ``value + tangent·ε`` with ``ε² = 0``: a value and its derivative.
 
     ``value`` and ``tangent`` may be floats, NumPy arrays (elementwise, one Dual for the whole
@@ -114,7 +125,7 @@ class Dual:
     Comparisons compare values; ``float(x)`` refuses, since it would drop the tangent.
     """
 
-    __slots__ = ("_t", "_tag", "_v")
+    __slots__ = () if _speedups is not None else ("_t", "_tag", "_v")
     _is_dual = True
     __array_priority__ = 30
 
@@ -267,186 +278,6 @@ class Dual:
             if type(t) is np.float64:
                 t = float(t)
         return _mk(v, t, self._tag)
-
-    # --- sum and difference rules ----------------------------------------------------------
-    def __add__(self, o: Any) -> Any:
-        to = type(o)
-        if to is Dual and o._tag is self._tag:
-            d = _new(Dual)
-            d._v = self._v + o._v
-            d._t = self._t + o._t
-            d._tag = self._tag
-            return d
-        if to is float or to is int:
-            d = _new(Dual)
-            d._v = self._v + o
-            d._t = self._t
-            d._tag = self._tag
-            return d
-        return add(self, o)
-
-    def __radd__(self, o: Any) -> Any:
-        to = type(o)
-        if to is float or to is int:
-            d = _new(Dual)
-            d._v = o + self._v
-            d._t = self._t
-            d._tag = self._tag
-            return d
-        return add(o, self)
-
-    def __sub__(self, o: Any) -> Any:
-        to = type(o)
-        if to is Dual and o._tag is self._tag:
-            d = _new(Dual)
-            d._v = self._v - o._v
-            d._t = self._t - o._t
-            d._tag = self._tag
-            return d
-        if to is float or to is int:
-            d = _new(Dual)
-            d._v = self._v - o
-            d._t = self._t
-            d._tag = self._tag
-            return d
-        return subtract(self, o)
-
-    def __rsub__(self, o: Any) -> Any:
-        to = type(o)
-        if to is float or to is int:
-            d = _new(Dual)
-            d._v = o - self._v
-            d._t = -self._t
-            d._tag = self._tag
-            return d
-        return subtract(o, self)
-
-    def __neg__(self) -> Dual:
-        d = _new(Dual)
-        d._v = -self._v
-        d._t = -self._t
-        d._tag = self._tag
-        return d
-
-    def __pos__(self) -> Dual:
-        return self
-
-    # --- product rule ---------------------------------------------------------------------
-    def __mul__(self, o: Any) -> Any:
-        to = type(o)
-        if to is Dual and o._tag is self._tag:
-            v = self._v
-            ov = o._v
-            t = self._t * ov + v * o._t
-            if type(t) is float and t != t:
-                t = _safe_mul(self._t, ov) + _safe_mul(v, o._t)
-            d = _new(Dual)
-            d._v = v * ov
-            d._t = t
-            d._tag = self._tag
-            return d
-        if to is float or to is int:
-            t = self._t * o
-            if type(t) is float and t != t:
-                t = _safe_mul(self._t, o)
-            d = _new(Dual)
-            d._v = self._v * o
-            d._t = t
-            d._tag = self._tag
-            return d
-        return multiply(self, o)
-
-    def __rmul__(self, o: Any) -> Any:
-        to = type(o)
-        if to is float or to is int:
-            t = o * self._t
-            if type(t) is float and t != t:
-                t = _safe_mul(o, self._t)
-            d = _new(Dual)
-            d._v = o * self._v
-            d._t = t
-            d._tag = self._tag
-            return d
-        return multiply(o, self)
-
-    # --- quotient rule --------------------------------------------------------------------
-    def __truediv__(self, o: Any) -> Any:
-        to = type(o)
-        if to is Dual and o._tag is self._tag:
-            ov = o._v
-            try:
-                v = self._v / ov
-                d = _new(Dual)
-                d._v = v
-                d._t = (self._t - v * o._t) / ov
-                d._tag = self._tag
-                return d
-            except ZeroDivisionError:
-                raise _zero_division(ov) from None
-        if to is float or to is int:
-            try:
-                d = _new(Dual)
-                d._v = self._v / o
-                d._t = self._t / o
-                d._tag = self._tag
-                return d
-            except ZeroDivisionError:
-                raise _zero_division(o) from None
-        return divide(self, o)
-
-    def __rtruediv__(self, o: Any) -> Any:
-        to = type(o)
-        if to is float or to is int:
-            v = self._v
-            try:
-                y = o / v
-                d = _new(Dual)
-                d._v = y
-                d._t = -(y * self._t) / v
-                d._tag = self._tag
-                return d
-            except ZeroDivisionError:
-                raise _zero_division(v) from None
-        return divide(o, self)
-
-    # --- power rule -----------------------------------------------------------------------
-    def __pow__(self, o: Any, mod: Any = None) -> Any:
-        if mod is not None:
-            raise TypeError("pow() with a modulus is not defined for Dual")
-        if type(o) is int:
-            v = self._v
-            if type(v) is float:
-                if o == 2:
-                    d = _new(Dual)
-                    d._v = v * v
-                    d._t = 2.0 * v * self._t
-                    d._tag = self._tag
-                    return d
-                if o == 0:
-                    d = _new(Dual)
-                    d._v = 1.0
-                    d._t = 0.0 * self._t
-                    d._tag = self._tag
-                    return d
-                try:
-                    d = _new(Dual)
-                    d._v = v**o
-                    d._t = o * v ** (o - 1) * self._t
-                    d._tag = self._tag
-                    return d
-                except ZeroDivisionError:
-                    pass  # 0.0 to a negative power: the general path raises a DomainError
-        return power(self, o)
-
-    def __rpow__(self, o: Any) -> Any:
-        if type(o) is float and type(self._v) is float and o > 0.0:
-            y = o**self._v
-            d = _new(Dual)
-            d._v = y
-            d._t = y * (_LN2 if o == 2.0 else math.log(o)) * self._t
-            d._tag = self._tag
-            return d
-        return power(o, self)
 
     # --- the rest is in other modules --------------------------------------------------------
     def __abs__(self) -> Dual:
@@ -722,6 +553,203 @@ def _log_base(a: Any) -> Any:
     with np.errstate(divide="ignore", invalid="ignore"):
         lna = _rules.ln(a)
     return np.where(a == 0, 0.0, lna)
+
+
+class _PythonArithmetic:
+    """The operators' fast paths in Python: used when the compiled core is absent, and the
+    reference that dualdiff/_speedups.c mirrors (everything else goes to add, multiply, ...)."""
+
+    # --- sum and difference rules ----------------------------------------------------------
+    def __add__(self, o: Any) -> Any:
+        to = type(o)
+        if to is Dual and o._tag is self._tag:
+            d = _new(Dual)
+            d._v = self._v + o._v
+            d._t = self._t + o._t
+            d._tag = self._tag
+            return d
+        if to is float or to is int:
+            d = _new(Dual)
+            d._v = self._v + o
+            d._t = self._t
+            d._tag = self._tag
+            return d
+        return add(self, o)
+
+    def __radd__(self, o: Any) -> Any:
+        to = type(o)
+        if to is float or to is int:
+            d = _new(Dual)
+            d._v = o + self._v
+            d._t = self._t
+            d._tag = self._tag
+            return d
+        return add(o, self)
+
+    def __sub__(self, o: Any) -> Any:
+        to = type(o)
+        if to is Dual and o._tag is self._tag:
+            d = _new(Dual)
+            d._v = self._v - o._v
+            d._t = self._t - o._t
+            d._tag = self._tag
+            return d
+        if to is float or to is int:
+            d = _new(Dual)
+            d._v = self._v - o
+            d._t = self._t
+            d._tag = self._tag
+            return d
+        return subtract(self, o)
+
+    def __rsub__(self, o: Any) -> Any:
+        to = type(o)
+        if to is float or to is int:
+            d = _new(Dual)
+            d._v = o - self._v
+            d._t = -self._t
+            d._tag = self._tag
+            return d
+        return subtract(o, self)
+
+    def __neg__(self) -> Dual:
+        d = _new(Dual)
+        d._v = -self._v
+        d._t = -self._t
+        d._tag = self._tag
+        return d
+
+    def __pos__(self) -> Dual:
+        return self
+
+    # --- product rule ---------------------------------------------------------------------
+    def __mul__(self, o: Any) -> Any:
+        to = type(o)
+        if to is Dual and o._tag is self._tag:
+            v = self._v
+            ov = o._v
+            t = self._t * ov + v * o._t
+            if type(t) is float and t != t:
+                t = _safe_mul(self._t, ov) + _safe_mul(v, o._t)
+            d = _new(Dual)
+            d._v = v * ov
+            d._t = t
+            d._tag = self._tag
+            return d
+        if to is float or to is int:
+            t = self._t * o
+            if type(t) is float and t != t:
+                t = _safe_mul(self._t, o)
+            d = _new(Dual)
+            d._v = self._v * o
+            d._t = t
+            d._tag = self._tag
+            return d
+        return multiply(self, o)
+
+    def __rmul__(self, o: Any) -> Any:
+        to = type(o)
+        if to is float or to is int:
+            t = o * self._t
+            if type(t) is float and t != t:
+                t = _safe_mul(o, self._t)
+            d = _new(Dual)
+            d._v = o * self._v
+            d._t = t
+            d._tag = self._tag
+            return d
+        return multiply(o, self)
+
+    # --- quotient rule --------------------------------------------------------------------
+    def __truediv__(self, o: Any) -> Any:
+        to = type(o)
+        if to is Dual and o._tag is self._tag:
+            ov = o._v
+            try:
+                v = self._v / ov
+                d = _new(Dual)
+                d._v = v
+                d._t = (self._t - v * o._t) / ov
+                d._tag = self._tag
+                return d
+            except ZeroDivisionError:
+                raise _zero_division(ov) from None
+        if to is float or to is int:
+            try:
+                d = _new(Dual)
+                d._v = self._v / o
+                d._t = self._t / o
+                d._tag = self._tag
+                return d
+            except ZeroDivisionError:
+                raise _zero_division(o) from None
+        return divide(self, o)
+
+    def __rtruediv__(self, o: Any) -> Any:
+        to = type(o)
+        if to is float or to is int:
+            v = self._v
+            try:
+                y = o / v
+                d = _new(Dual)
+                d._v = y
+                d._t = -(y * self._t) / v
+                d._tag = self._tag
+                return d
+            except ZeroDivisionError:
+                raise _zero_division(v) from None
+        return divide(o, self)
+
+    # --- power rule -----------------------------------------------------------------------
+    def __pow__(self, o: Any, mod: Any = None) -> Any:
+        if mod is not None:
+            raise TypeError("pow() with a modulus is not defined for Dual")
+        if type(o) is int:
+            v = self._v
+            if type(v) is float:
+                if o == 2:
+                    d = _new(Dual)
+                    d._v = v * v
+                    d._t = 2.0 * v * self._t
+                    d._tag = self._tag
+                    return d
+                if o == 0:
+                    d = _new(Dual)
+                    d._v = 1.0
+                    d._t = 0.0 * self._t
+                    d._tag = self._tag
+                    return d
+                try:
+                    d = _new(Dual)
+                    d._v = v**o
+                    d._t = o * v ** (o - 1) * self._t
+                    d._tag = self._tag
+                    return d
+                except ZeroDivisionError:
+                    pass  # 0.0 to a negative power: the general path raises a DomainError
+        return power(self, o)
+
+    def __rpow__(self, o: Any) -> Any:
+        if type(o) is float and type(self._v) is float and o > 0.0:
+            y = o**self._v
+            d = _new(Dual)
+            d._v = y
+            d._t = y * (_LN2 if o == 2.0 else math.log(o)) * self._t
+            d._tag = self._tag
+            return d
+        return power(o, self)
+
+
+_OPERATOR_NAMES = (
+    "__add__", "__radd__", "__sub__", "__rsub__", "__neg__", "__mul__", "__rmul__",
+    "__truediv__", "__rtruediv__", "__pow__", "__rpow__",
+)  # fmt: skip
+if _speedups is None:
+    for _name in _OPERATOR_NAMES:
+        setattr(Dual, _name, vars(_PythonArithmetic)[_name])
+else:
+    _speedups.register(Dual, add, subtract, multiply, divide, power)
+    _mk = _speedups.make  # noqa: F811  (the compiled constructor)
 
 
 # The rule table needs Dual, and the operators need the table (abs, ln): import it last.

@@ -33,7 +33,6 @@ from .errors import DomainError, NonFiniteError
 __all__ = ["FUNCTIONS", "RULES", "Domain", "Rule", "log", "register"]
 
 _mk = _dual._mk
-_new = object.__new__
 _MPF = mp.mpf
 _NDARRAY = np.ndarray
 _INF = math.inf
@@ -153,8 +152,8 @@ def _unary_dual(rule: Rule, d: Dual) -> Dual:
     v = d._v
     y = rule.fn(v)
     try:
-        if rule.singular:  # an infinite slope at the domain's edge is expected, not an error
-            with np.errstate(divide="ignore"):
+        if rule.singular and not isinstance(base_value(v), (float, _MPF)):
+            with np.errstate(divide="ignore"):  # an infinite slope at the edge is expected
                 s = rule.deriv(v, y)
         else:
             s = rule.deriv(v, y)
@@ -220,11 +219,7 @@ def _make_unary(rule: Rule) -> Callable[[Any], Any]:
                     r = scale(s, t)
             else:
                 r = scale(s, t)
-            d = _new(Dual)
-            d._v = y
-            d._t = r
-            d._tag = x._tag
-            return d
+            return _mk(y, r, x._tag)
         return _apply1(rule, x)
 
     return fn
