@@ -749,7 +749,7 @@ if _speedups is None:
         setattr(Dual, _name, vars(_PythonArithmetic)[_name])
 else:
     _speedups.register(Dual, add, subtract, multiply, divide, power)
-    _mk = _speedups.make  # noqa: F811  (the compiled constructor)
+    _mk = _speedups.make  # the compiled constructor
 
 
 # The rule table needs Dual, and the operators need the table (abs, ln): import it last.
