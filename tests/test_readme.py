@@ -36,3 +36,10 @@ def test_readme_python_blocks_run():
     assert g.grad(1.0, 2.0) == (2.0 + math.cos(1.0), 1.0)
     assert g.partial(0).partial(1)(1.0, 2.0) == 1.0
     assert "softplus" in ns and ns["softplus"](0.0) == math.log(2.0)
+
+
+def test_docs_examples_run():
+    docs = README.parent / "docs"
+    for page in sorted(docs.glob("*.md")):
+        for code in re.findall(r"```python\n(.*?)```", page.read_text(), flags=re.S):
+            exec(compile(code, str(page), "exec"), {})
