@@ -409,7 +409,7 @@ _POS = Domain(0.0, closed_lo=False)
 # --- the table: name, float / array / mpf evaluation, derivative, domain ---------------------------
 # fmt: off
 exp     = register("exp",     math.exp,   lambda x, y: y,             numpy=np.exp,     mpmath=mp.exp,   formula="exp(x)")
-expm1   = register("expm1",   math.expm1, lambda x, y: y + 1,         numpy=np.expm1,   mpmath=mp.expm1, formula="exp(x)")
+expm1   = register("expm1",   math.expm1, lambda x, y: exp(x),        numpy=np.expm1,   mpmath=mp.expm1, formula="exp(x)")
 exp2    = register("exp2",    lambda x: 2.0**x, lambda x, y: y * _ln_const(2, x), numpy=np.exp2, mpmath=lambda x: mp.power(2, x), formula="2**x ln 2")
 ln      = register("ln",      math.log,   lambda x, y: 1 / x,         numpy=np.log,     mpmath=mp.log,   formula="1/x", domain=_POS, singular=True, float_deriv=lambda x, y: 1.0 / x)
 log2    = register("log2",    math.log2,  lambda x, y: 1 / (x * _ln_const(2, x)),  numpy=np.log2,  mpmath=lambda x: mp.log(x, 2), formula="1/(x ln 2)", domain=_POS, singular=True)
@@ -425,7 +425,7 @@ arccos  = register("arccos",  math.acos,  lambda x, y: -1 / sqrt((1 - x) * (1 + 
 arctan  = register("arctan",  math.atan,  lambda x, y: 1 / (1 + x * x), numpy=np.arctan,  mpmath=mp.atan,  formula="1/(1+x**2)", aliases=("atan",))
 sinh    = register("sinh",    math.sinh,  lambda x, y: cosh(x),       numpy=np.sinh,    mpmath=mp.sinh,  formula="cosh(x)", float_deriv=lambda x, y: _mcosh(x))
 cosh    = register("cosh",    math.cosh,  lambda x, y: sinh(x),       numpy=np.cosh,    mpmath=mp.cosh,  formula="sinh(x)", float_deriv=lambda x, y: _msinh(x))
-tanh    = register("tanh",    math.tanh,  lambda x, y: 1 - y * y,     numpy=np.tanh,    mpmath=mp.tanh,  formula="1 - tanh(x)**2")
+tanh    = register("tanh",    math.tanh,  lambda x, y: 1 / cosh(x) ** 2, numpy=np.tanh, mpmath=mp.tanh,  formula="1/cosh(x)**2 (not 1 - tanh**2, which cancels)")
 arcsinh = register("arcsinh", math.asinh, lambda x, y: 1 / hypot(x, 1), numpy=np.arcsinh, mpmath=mp.asinh, formula="1/sqrt(x**2+1)", aliases=("asinh",))
 arccosh = register("arccosh", math.acosh, lambda x, y: 1 / sqrt((x - 1) * (x + 1)), numpy=np.arccosh, mpmath=mp.acosh, formula="1/sqrt(x**2-1)", domain=Domain(1.0), singular=True, aliases=("acosh",))
 arctanh = register("arctanh", math.atanh, lambda x, y: 1 / ((1 - x) * (1 + x)), numpy=np.arctanh, mpmath=mp.atanh, formula="1/(1-x**2)", domain=Domain(-1.0, 1.0, False, False), singular=True, aliases=("atanh",))

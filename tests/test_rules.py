@@ -16,8 +16,8 @@ from .conftest import close
 
 UNARY = [r for r in RULES.values() if r.arity == 1]
 BINARY = [r for r in RULES.values() if r.arity == 2]
-REL = 1e-13  # dualdiff vs mpmath on float inputs (issue 2's bound)
-ABS = 1e-15  # absolute floor where the true derivative is 0
+REL = 1e-13  # dualdiff vs mpmath on float inputs (issue 2's bound), relative
+ABS = 1e-300  # an absolute floor only for derivatives that are (nearly) exactly 0
 
 
 def _points(rule) -> list[float]:
@@ -78,7 +78,7 @@ def test_unary_arrays(rule, order):
 def test_unary_mpf(rule, order, mp50):
     f = dd.derivative(rule.fn)
     d = f.prime if order == 1 else f.prime.prime
-    for x in _points(rule)[::3]:
+    for x in _points(rule):
         xm = mpmath.mpf(x) + mpmath.mpf("1e-30")  # not a float: needs the full precision
         got = d(xm)
         assert isinstance(got, mpmath.mpf)
