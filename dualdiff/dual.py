@@ -366,8 +366,13 @@ def has_inf(s: Any) -> bool:
 
 def scale(s: Any, t: Any) -> Any:
     """``s * t``, where a zero tangent stays zero even where the slope ``s`` is infinite."""
-    if isinstance(s, Dual) or isinstance(t, Dual) or not has_inf(s):
+    if isinstance(s, Dual) or isinstance(t, Dual):
         return s * t  # nested levels carry their own guards
+    if not has_inf(s):
+        r = s * t
+        if type(r) is float and r != r and s == 0:  # a zero slope times an infinite tangent
+            return 0.0
+        return r
     with np.errstate(invalid="ignore"):
         r = s * t
     if type(t) is Directions:
@@ -707,12 +712,6 @@ class _PythonArithmetic:
         if type(o) is int:
             v = self._v
             if type(v) is float:
-                if o == 2:
-                    d = _new(Dual)
-                    d._v = v * v
-                    d._t = 2.0 * v * self._t
-                    d._tag = self._tag
-                    return d
                 if o == 0:
                     d = _new(Dual)
                     d._v = 1.0
@@ -720,11 +719,13 @@ class _PythonArithmetic:
                     d._tag = self._tag
                     return d
                 try:
-                    d = _new(Dual)
-                    d._v = v**o
-                    d._t = o * v ** (o - 1) * self._t
-                    d._tag = self._tag
-                    return d
+                    t = (2.0 * v if o == 2 else o * v ** (o - 1)) * self._t
+                    if t == t:  # NaN (0·inf) goes to the guarded general path
+                        d = _new(Dual)
+                        d._v = v * v if o == 2 else v**o
+                        d._t = t
+                        d._tag = self._tag
+                        return d
                 except ZeroDivisionError:
                     pass  # 0.0 to a negative power: the general path raises a DomainError
         return power(self, o)

@@ -190,6 +190,9 @@ def test_zero_tangent_never_turns_into_nan():
     # a constant zero times an infinite tangent, and a zero value times one
     assert dd.derivative(lambda x: x + 0.0 * dd.sqrt(x)).prime(0.0) == 1.0
     assert dd.derivative(lambda x: x * dd.sqrt(x)).prime(0.0) == 0.0
+    # a zero slope times an infinite tangent
+    assert dd.derivative(lambda x: dd.sqrt(x) ** 4).prime(0.0) == 0.0
+    assert dd.derivative(lambda x: dd.sqrt(x) ** 2.5).prime(0.0) == 0.0
 
 
 def test_truly_infinite_derivatives_are_inf():
