@@ -75,6 +75,20 @@ def test_edges_use_one_sided_differences_or_say_edge():
         assert r.status.startswith("edge:") and r.mpmath is None and r.ok
 
 
+def test_a_zero_derivative_is_judged_against_the_references_own_error():
+    # x² e^x at 0: the derivative is exactly 0; mpmath's difference is only ~0
+    row = validate(lambda x: x**2 * dd.exp(x), [0.0]).rows[0]
+    assert row.dualdiff == 0.0 and row.mpmath != 0 and abs(row.mpmath) < 1e-40
+    assert row.ok and row.rel_error == 0.0 and row.status.startswith("ok (reference ±")
+    # ... while a wrong nonzero answer there still fails
+    bad = dd.register("test_bad_sq", lambda x: x * x, lambda x, y: 2 * x + 1e-20,
+                      mpmath=lambda x: x * x)  # fmt: skip
+    try:
+        assert not validate(bad, [0.0]).ok
+    finally:
+        del dd.RULES["test_bad_sq"], dd.FUNCTIONS["test_bad_sq"]
+
+
 def test_several_arguments_are_validated_argument_by_argument():
     report = validate(lambda x, y: x * y**2 + dd.exp(x / y), [(1.0, 2.0), (0.5, -1.0)])
     assert [r.arg for r in report.rows] == [0, 0, 1, 1]
