@@ -1,0 +1,90 @@
+"""Dask arrays: lazy results, the same numbers as the NumPy path, and a real cluster computing
+derivatives over an array ten times larger than one worker's memory."""
+
+from __future__ import annotations
+
+import resource
+
+import dask
+import dask.array as da
+import numpy as np
+import pytest
+from distributed import Client, LocalCluster
+
+import dualdiff as dd
+
+
+def refuse(dsk, keys, **kwargs):
+    raise AssertionError("dualdiff computed a dask value behind the user's back")
+
+
+@dd.derivative
+def f(x):
+    return dd.sin(x) * dd.exp(x) / (1 + x**2) + dd.ln(1 + x * x) * dd.cos(x) ** 3 + 2.0**x
+
+
+def test_results_are_lazy_dask_arrays():
+    x = da.linspace(0.01, 3.0, 1000, chunks=100)
+    with dask.config.set(scheduler=refuse):
+        p = f.prime(x)
+        v, p2 = f.value_and_prime(x)
+        val, jv = dd.jvp(lambda t: dd.sin(t) * t, x, da.ones_like(x))
+        pp = f.prime.prime(x)
+        for r in dd.RULES.values():  # every row, on dask values, stays lazy
+            g = dd.derivative(r.fn)
+            out = g.prime(x) if r.arity == 1 else g.grad(x, x * 0.5 + 1.0)
+            for o in out if isinstance(out, tuple) else (out,):
+                assert isinstance(o, da.Array), r.name
+    for r in (p, v, p2, val, jv, pp):
+        assert isinstance(r, da.Array) and r.chunks == x.chunks
+
+
+def test_same_numbers_as_the_numpy_path():
+    xn = np.linspace(0.01, 3.0, 1000)
+    x = da.from_array(xn, chunks=137)
+    for got, ref in zip(f.value_and_prime(x), f.value_and_prime(xn), strict=True):
+        np.testing.assert_array_equal(got.compute(), ref)
+    np.testing.assert_array_equal(f.prime.prime(x).compute(), f.prime.prime(xn))
+    v = np.cos(xn)
+    _, jv = dd.jvp(f, x, da.from_array(v, chunks=137))
+    np.testing.assert_array_equal(jv.compute(), dd.jvp(f, xn, v)[1])
+
+
+@pytest.mark.parametrize("rule", list(dd.RULES.values()), ids=lambda r: r.name)
+def test_every_rule_matches_the_numpy_path_exactly(rule):
+    g = dd.derivative(rule.fn)
+    if rule.arity == 1:
+        pts = np.array(rule.domain.sample(50))
+        got, ref = g.value_and_prime(da.from_array(pts, chunks=7)), g.value_and_prime(pts)
+        pairs = zip(got, ref, strict=True)
+    else:
+        a, b = np.linspace(-3, 3, 40), np.linspace(2, -1, 40)
+        got = g.grad(da.from_array(a, chunks=9), da.from_array(b, chunks=9))
+        pairs = zip(got, g.grad(a, b), strict=True)
+    for u, w in pairs:
+        np.testing.assert_array_equal(u.compute(), w)
+
+
+def _peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@pytest.mark.slow
+def test_local_cluster_beyond_one_workers_memory():
+    limit = 256 * 2**20
+    h = dd.derivative(lambda x: x * dd.sin(x) + dd.exp(-x * x))
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit=limit,
+                      dashboard_address=None) as cluster, Client(cluster) as client:  # fmt: skip
+        n = 10 * limit // 8 + 1  # float64 input of 10x one worker's memory limit
+        x = da.linspace(0.0, 4.0, n, chunks=500_000)
+        assert x.nbytes >= 10 * limit
+        p = h.prime(x)  # lazy: the whole graph, nothing computed yet
+        idx = np.array([0, 1, 12_345, n // 3, n // 2, n - 2, n - 1])
+        total, sample, xs = dask.compute(p.sum(), p[idx], x[idx])
+        peaks = client.run(_peak_rss_mib)
+        assert len(peaks) == 2 and all(v < limit / 2**20 for v in peaks.values()), peaks
+    np.testing.assert_array_equal(sample, h.prime(xs))  # the NumPy path, same inputs
+    # the fundamental theorem of calculus: the trapezoid sum of f' over [0, 4] is f(4) - f(0)
+    dx = 4.0 / (n - 1)
+    trapezoid = dx * (total - (sample[0] + sample[-1]) / 2)
+    assert abs(trapezoid - (h(4.0) - h(0.0))) < 1e-12
