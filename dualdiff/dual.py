@@ -568,61 +568,33 @@ class _PythonArithmetic:
     def __add__(self, o: Any) -> Any:
         to = type(o)
         if to is Dual and o._tag is self._tag:
-            d = _new(Dual)
-            d._v = self._v + o._v
-            d._t = self._t + o._t
-            d._tag = self._tag
-            return d
+            return _mk(self._v + o._v, self._t + o._t, self._tag)
         if to is float or to is int:
-            d = _new(Dual)
-            d._v = self._v + o
-            d._t = self._t
-            d._tag = self._tag
-            return d
+            return _mk(self._v + o, self._t, self._tag)
         return add(self, o)
 
     def __radd__(self, o: Any) -> Any:
         to = type(o)
         if to is float or to is int:
-            d = _new(Dual)
-            d._v = o + self._v
-            d._t = self._t
-            d._tag = self._tag
-            return d
+            return _mk(o + self._v, self._t, self._tag)
         return add(o, self)
 
     def __sub__(self, o: Any) -> Any:
         to = type(o)
         if to is Dual and o._tag is self._tag:
-            d = _new(Dual)
-            d._v = self._v - o._v
-            d._t = self._t - o._t
-            d._tag = self._tag
-            return d
+            return _mk(self._v - o._v, self._t - o._t, self._tag)
         if to is float or to is int:
-            d = _new(Dual)
-            d._v = self._v - o
-            d._t = self._t
-            d._tag = self._tag
-            return d
+            return _mk(self._v - o, self._t, self._tag)
         return subtract(self, o)
 
     def __rsub__(self, o: Any) -> Any:
         to = type(o)
         if to is float or to is int:
-            d = _new(Dual)
-            d._v = o - self._v
-            d._t = -self._t
-            d._tag = self._tag
-            return d
+            return _mk(o - self._v, -self._t, self._tag)
         return subtract(o, self)
 
     def __neg__(self) -> Dual:
-        d = _new(Dual)
-        d._v = -self._v
-        d._t = -self._t
-        d._tag = self._tag
-        return d
+        return _mk(-self._v, -self._t, self._tag)
 
     def __pos__(self) -> Dual:
         return self
@@ -636,20 +608,12 @@ class _PythonArithmetic:
             t = self._t * ov + v * o._t
             if type(t) is float and t != t:
                 t = _safe_mul(self._t, ov) + _safe_mul(v, o._t)
-            d = _new(Dual)
-            d._v = v * ov
-            d._t = t
-            d._tag = self._tag
-            return d
+            return _mk(v * ov, t, self._tag)
         if to is float or to is int:
             t = self._t * o
             if type(t) is float and t != t:
                 t = _safe_mul(self._t, o)
-            d = _new(Dual)
-            d._v = self._v * o
-            d._t = t
-            d._tag = self._tag
-            return d
+            return _mk(self._v * o, t, self._tag)
         return multiply(self, o)
 
     def __rmul__(self, o: Any) -> Any:
@@ -658,11 +622,7 @@ class _PythonArithmetic:
             t = o * self._t
             if type(t) is float and t != t:
                 t = _safe_mul(o, self._t)
-            d = _new(Dual)
-            d._v = o * self._v
-            d._t = t
-            d._tag = self._tag
-            return d
+            return _mk(o * self._v, t, self._tag)
         return multiply(o, self)
 
     # --- quotient rule --------------------------------------------------------------------
@@ -672,20 +632,12 @@ class _PythonArithmetic:
             ov = o._v
             try:
                 v = self._v / ov
-                d = _new(Dual)
-                d._v = v
-                d._t = (self._t - v * o._t) / ov
-                d._tag = self._tag
-                return d
+                return _mk(v, (self._t - v * o._t) / ov, self._tag)
             except ZeroDivisionError:
                 raise _zero_division(ov) from None
         if to is float or to is int:
             try:
-                d = _new(Dual)
-                d._v = self._v / o
-                d._t = self._t / o
-                d._tag = self._tag
-                return d
+                return _mk(self._v / o, self._t / o, self._tag)
             except ZeroDivisionError:
                 raise _zero_division(o) from None
         return divide(self, o)
@@ -696,11 +648,7 @@ class _PythonArithmetic:
             v = self._v
             try:
                 y = o / v
-                d = _new(Dual)
-                d._v = y
-                d._t = -(y * self._t) / v
-                d._tag = self._tag
-                return d
+                return _mk(y, -(y * self._t) / v, self._tag)
             except ZeroDivisionError:
                 raise _zero_division(v) from None
         return divide(o, self)
@@ -713,19 +661,11 @@ class _PythonArithmetic:
             v = self._v
             if type(v) is float:
                 if o == 0:
-                    d = _new(Dual)
-                    d._v = 1.0
-                    d._t = 0.0 * self._t
-                    d._tag = self._tag
-                    return d
+                    return _mk(1.0, 0.0 * self._t, self._tag)
                 try:
                     t = (2.0 * v if o == 2 else o * v ** (o - 1)) * self._t
                     if t == t:  # NaN (0·inf) goes to the guarded general path
-                        d = _new(Dual)
-                        d._v = v * v if o == 2 else v**o
-                        d._t = t
-                        d._tag = self._tag
-                        return d
+                        return _mk(v * v if o == 2 else v**o, t, self._tag)
                 except ZeroDivisionError:
                     pass  # 0.0 to a negative power: the general path raises a DomainError
         return power(self, o)
@@ -733,11 +673,7 @@ class _PythonArithmetic:
     def __rpow__(self, o: Any) -> Any:
         if type(o) is float and type(self._v) is float and o > 0.0:
             y = o**self._v
-            d = _new(Dual)
-            d._v = y
-            d._t = y * (_LN2 if o == 2.0 else math.log(o)) * self._t
-            d._tag = self._tag
-            return d
+            return _mk(y, y * (_LN2 if o == 2.0 else math.log(o)) * self._t, self._tag)
         return power(o, self)
 
 
