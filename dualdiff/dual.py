@@ -353,8 +353,6 @@ def has_inf(s: Any) -> bool:
     ts = type(s)
     if ts is float:
         return s == _INF or s == -_INF
-    if isinstance(s, Dual):
-        return has_inf(s._v)
     if isinstance(s, _NDARRAY):
         return s.dtype == object or not np.isfinite(s).all()
     if isinstance(s, _MPF):
