@@ -279,6 +279,9 @@ class Dual(_Base):
                 t = float(t)
         return _mk(v, t, self._tag)
 
+    def __pos__(self) -> Dual:
+        return self
+
     # --- the rest is in other modules --------------------------------------------------------
     def __abs__(self) -> Dual:
         return _rules.abs(self)
@@ -593,9 +596,6 @@ class _PythonArithmetic:
 
     def __neg__(self) -> Dual:
         return _mk(-self._v, -self._t, self._tag)
-
-    def __pos__(self) -> Dual:
-        return self
 
     # --- product rule ---------------------------------------------------------------------
     def __mul__(self, o: Any) -> Any:

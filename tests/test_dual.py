@@ -260,6 +260,13 @@ def test_struct_of_arrays_and_ufuncs():
     assert isinstance(m, Dual) and isinstance(x * np.ones(5), Dual)
     assert isinstance(np.float64(2.0) ** x, Dual)
     np.testing.assert_array_equal(np.negative(x).tangent, -np.ones(5))
+    np.testing.assert_array_equal(np.positive(x).tangent, np.ones(5))
+
+
+def test_unary_plus_and_minus():
+    d = Dual(1.5, -2.0)
+    assert +d is d
+    assert (-d).value == -1.5 and (-d).tangent == 2.0
 
 
 def test_numpy_ufunc_without_rule_raises_naming_it():
