@@ -604,23 +604,20 @@ class _PythonArithmetic:
             v = self._v
             ov = o._v
             t = self._t * ov + v * o._t
-            if type(t) is float and t != t:
-                t = _safe_mul(self._t, ov) + _safe_mul(v, o._t)
-            return _mk(v * ov, t, self._tag)
-        if to is float or to is int:
+            if type(t) is not float or t == t:  # a float NaN: multiply() applies 0·inf = 0
+                return _mk(v * ov, t, self._tag)
+        elif to is float or to is int:
             t = self._t * o
-            if type(t) is float and t != t:
-                t = _safe_mul(self._t, o)
-            return _mk(self._v * o, t, self._tag)
+            if type(t) is not float or t == t:
+                return _mk(self._v * o, t, self._tag)
         return multiply(self, o)
 
     def __rmul__(self, o: Any) -> Any:
         to = type(o)
         if to is float or to is int:
             t = o * self._t
-            if type(t) is float and t != t:
-                t = _safe_mul(o, self._t)
-            return _mk(o * self._v, t, self._tag)
+            if type(t) is not float or t == t:
+                return _mk(o * self._v, t, self._tag)
         return multiply(o, self)
 
     # --- quotient rule --------------------------------------------------------------------
