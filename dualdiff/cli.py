@@ -111,12 +111,6 @@ def _derivatives(expr: Expression, order: int) -> list[Callable[..., Any]]:
     return out
 
 
-def _jsonable(x: Any) -> Any:
-    if isinstance(x, float) and not math.isfinite(x):
-        return str(x)
-    return x
-
-
 def _run(args: argparse.Namespace) -> int:
     try:
         expr = parse(args.expr)
@@ -155,11 +149,12 @@ def _run(args: argparse.Namespace) -> int:
             row["status"] = {lab: r.status for lab, r in zip(labels, vrows, strict=True)}
         results.append(row)
     if args.json:
-        clean = json.loads(json.dumps(results, default=str), parse_constant=str)
+        # strict JSON: a round trip turns inf and nan into the strings "Infinity", "NaN"
+        clean = json.loads(json.dumps(results), parse_constant=str)
         out = {"expression": expr.text, "order": args.order, "points": clean}
         if reports:
             out["ok"] = reports[0].ok
-        print(json.dumps(out, default=_jsonable, indent=2))
+        print(json.dumps(out, indent=2))
     else:
         _print_table(expr.text, variables, labels, results, bool(reports))
     if reports and not reports[0].ok:
