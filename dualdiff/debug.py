@@ -15,7 +15,7 @@ from .directions import Directions
 from .dual import Dual, fmt
 from .errors import NonFiniteError
 
-__all__ = ["all_finite", "check_finite"]
+__all__ = ["all_finite", "check_finite", "check_result"]
 
 _OPERATORS = {
     "__add__": "add", "__radd__": "add", "__sub__": "subtract", "__rsub__": "subtract",
@@ -46,16 +46,20 @@ def all_finite(xs: Any) -> bool:
     return True
 
 
+def check_result(name: str, args: tuple[Any, ...], r: Any) -> Any:
+    """``r``, unless finite ``args`` gave a Dual ``r`` with a non-finite value or tangent."""
+    if isinstance(r, Dual) and all_finite(args) and not all_finite((r,)):
+        shown = ", ".join(fmt(a) for a in args)
+        raise NonFiniteError(
+            f"{name}({shown}) gave a non-finite result from finite inputs: "
+            f"value = {fmt(r._v)}, tangent = {fmt(r._t)}"
+        )
+    return r
+
+
 def _checked(name: str, op: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any) -> Any:
-        r = op(*args)
-        if isinstance(r, Dual) and all_finite(args) and not all_finite((r,)):
-            shown = ", ".join(fmt(a) for a in args)
-            raise NonFiniteError(
-                f"{name}({shown}) gave a non-finite result from finite inputs: "
-                f"value = {fmt(r._v)}, tangent = {fmt(r._t)}"
-            )
-        return r
+        return check_result(name, args, op(*args))
 
     return wrapper
 
