@@ -27,7 +27,7 @@ from .errors import DomainError, ZeroDivisionDomainError
 __all__ = ["Dual", "new_tag"]
 
 # The compiled core (dualdiff/_speedups.c) stores the fields and runs the hot arithmetic; without
-# it (not built, or DUALDIFF_PURE_PYTHON=1) the same formulas run from _PythonArithmetic below.
+# it (not built, or DUALDIFF_PURE_PYTHON=1) the same formulas run from dualdiff/fastpaths.py.
 _speedups: Any = None
 if not os.environ.get("DUALDIFF_PURE_PYTHON"):
     try:
@@ -41,7 +41,6 @@ _counter = itertools.count(1)
 _MPF = mpmath.mpf
 _NDARRAY = np.ndarray
 _INF = math.inf
-_LN2 = math.log(2.0)
 
 #: numpy ufunc -> implementation taking the ufunc's inputs (filled by rules.py, arrayfuncs.py)
 UFUNCS: dict[Any, Callable[..., Any]] = {}
@@ -64,6 +63,11 @@ def _mk(v: Any, t: Any, tag: int) -> Dual:
     d._t = t
     d._tag = tag
     return d
+
+
+def _restore(v: Any, t: Any, tag: int) -> Dual:
+    """Rebuild a pickled Dual."""
+    return _mk(v, t, tag)
 
 
 def fmt(x: Any) -> str:
@@ -281,6 +285,19 @@ class Dual(_Base):
 
     def __pos__(self) -> Dual:
         return self
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, Any, int]]:
+        # pickle, copy and deepcopy rebuild the three fields as they are (tag included)
+        return _restore, (self._v, self._t, self._tag)
+
+    def __getattr__(self, name: str) -> Any:
+        # only reached when a field is missing: a Dual made by Dual.__new__ without __init__
+        if name in ("_v", "_t", "_tag"):
+            raise AttributeError(
+                "this Dual has no value, tangent or tag: it was made with Dual.__new__ "
+                "and never initialised (use Dual(value, tangent))"
+            )
+        raise AttributeError(f"'Dual' object has no attribute {name!r}")
 
     # --- the rest is in other modules --------------------------------------------------------
     def __abs__(self) -> Dual:
@@ -561,128 +578,15 @@ def _log_base(a: Any) -> Any:
     return np.where(a == 0, 0.0, lna)
 
 
-class _PythonArithmetic:
-    """The operators' fast paths in Python: used when the compiled core is absent, and the
-    reference that dualdiff/_speedups.c mirrors (everything else goes to add, multiply, ...)."""
-
-    # --- sum and difference rules ----------------------------------------------------------
-    def __add__(self, o: Any) -> Any:
-        to = type(o)
-        if to is Dual and o._tag is self._tag:
-            return _mk(self._v + o._v, self._t + o._t, self._tag)
-        if to is float or to is int:
-            return _mk(self._v + o, self._t, self._tag)
-        return add(self, o)
-
-    def __radd__(self, o: Any) -> Any:
-        to = type(o)
-        if to is float or to is int:
-            return _mk(o + self._v, self._t, self._tag)
-        return add(o, self)
-
-    def __sub__(self, o: Any) -> Any:
-        to = type(o)
-        if to is Dual and o._tag is self._tag:
-            return _mk(self._v - o._v, self._t - o._t, self._tag)
-        if to is float or to is int:
-            return _mk(self._v - o, self._t, self._tag)
-        return subtract(self, o)
-
-    def __rsub__(self, o: Any) -> Any:
-        to = type(o)
-        if to is float or to is int:
-            return _mk(o - self._v, -self._t, self._tag)
-        return subtract(o, self)
-
-    def __neg__(self) -> Dual:
-        return _mk(-self._v, -self._t, self._tag)
-
-    # --- product rule ---------------------------------------------------------------------
-    def __mul__(self, o: Any) -> Any:
-        to = type(o)
-        if to is Dual and o._tag is self._tag:
-            v = self._v
-            ov = o._v
-            t = self._t * ov + v * o._t
-            if type(t) is not float or t == t:  # a float NaN: multiply() applies 0·inf = 0
-                return _mk(v * ov, t, self._tag)
-        elif to is float or to is int:
-            t = self._t * o
-            if type(t) is not float or t == t:
-                return _mk(self._v * o, t, self._tag)
-        return multiply(self, o)
-
-    def __rmul__(self, o: Any) -> Any:
-        to = type(o)
-        if to is float or to is int:
-            t = o * self._t
-            if type(t) is not float or t == t:
-                return _mk(o * self._v, t, self._tag)
-        return multiply(o, self)
-
-    # --- quotient rule --------------------------------------------------------------------
-    def __truediv__(self, o: Any) -> Any:
-        to = type(o)
-        if to is Dual and o._tag is self._tag:
-            ov = o._v
-            try:
-                v = self._v / ov
-                return _mk(v, (self._t - v * o._t) / ov, self._tag)
-            except ZeroDivisionError:
-                raise _zero_division(ov) from None
-        if to is float or to is int:
-            try:
-                return _mk(self._v / o, self._t / o, self._tag)
-            except ZeroDivisionError:
-                raise _zero_division(o) from None
-        return divide(self, o)
-
-    def __rtruediv__(self, o: Any) -> Any:
-        to = type(o)
-        if to is float or to is int:
-            v = self._v
-            try:
-                y = o / v
-                return _mk(y, -(y * self._t) / v, self._tag)
-            except ZeroDivisionError:
-                raise _zero_division(v) from None
-        return divide(o, self)
-
-    # --- power rule -----------------------------------------------------------------------
-    def __pow__(self, o: Any, mod: Any = None) -> Any:
-        if mod is not None:
-            raise TypeError("pow() with a modulus is not defined for Dual")
-        if type(o) is int:
-            v = self._v
-            if type(v) is float:
-                if o == 0:
-                    return _mk(1.0, 0.0 * self._t, self._tag)
-                try:
-                    t = (2.0 * v if o == 2 else o * v ** (o - 1)) * self._t
-                    if t == t:  # NaN (0·inf) goes to the guarded general path
-                        return _mk(v * v if o == 2 else v**o, t, self._tag)
-                except ZeroDivisionError:
-                    pass  # 0.0 to a negative power: the general path raises a DomainError
-        return power(self, o)
-
-    def __rpow__(self, o: Any) -> Any:
-        if type(o) is float and type(self._v) is float and o > 0.0:
-            y = o**self._v
-            return _mk(y, y * (_LN2 if o == 2.0 else math.log(o)) * self._t, self._tag)
-        return power(o, self)
-
-
-_OPERATOR_NAMES = (
-    "__add__", "__radd__", "__sub__", "__rsub__", "__neg__", "__mul__", "__rmul__",
-    "__truediv__", "__rtruediv__", "__pow__", "__rpow__",
-)  # fmt: skip
-if _speedups is None:
-    for _name in _OPERATOR_NAMES:
-        setattr(Dual, _name, vars(_PythonArithmetic)[_name])
-else:
+if _speedups is not None:
     _speedups.register(Dual, add, subtract, multiply, divide, power)
     _mk = _speedups.make  # the compiled constructor
 
 
 # The rule table needs Dual, and the operators need the table (abs, ln): import it last.
 from . import rules as _rules  # noqa: E402
+
+if _speedups is None:
+    from .fastpaths import install
+
+    install(Dual)
