@@ -33,7 +33,10 @@ from .rules import (
     cosh,
     exp,
     exp2,
+    expit,
     expm1,
+    fmax,
+    fmin,
     hypot,
     ln,
     log,
@@ -56,6 +59,7 @@ from .validate import ValidationReport, validate
 
 asin, acos, atan, atan2 = arcsin, arccos, arctan, arctan2
 asinh, acosh, atanh = arcsinh, arccosh, arctanh
+sigmoid = expit
 pi = 3.141592653589793
 e = 2.718281828459045
 
@@ -95,7 +99,10 @@ __all__ = [
     "e",
     "exp",
     "exp2",
+    "expit",
     "expm1",
+    "fmax",
+    "fmin",
     "gradient",
     "hessian",
     "hypot",
@@ -112,6 +119,7 @@ __all__ = [
     "new_tag",
     "pi",
     "register",
+    "sigmoid",
     "sign",
     "sin",
     "sinh",

@@ -49,6 +49,9 @@ def as_input(x: Any, who: str) -> Any:
         if isinstance(x, np.floating):
             return np.asarray(x)
     elif isinstance(x, (list, tuple)):
+        if any(isinstance(e, mpmath.mpf) for e in np.ravel(np.asarray(x, dtype=object))):
+            return np.array([_mpf_entry(e, who) for e in np.ravel(np.asarray(x, dtype=object))],
+                            dtype=object).reshape(np.shape(np.asarray(x, dtype=object)))  # fmt: skip
         return as_input(np.asarray(x, dtype=np.float64), who)
     elif isinstance(x, numbers.Real):
         return float(x)
@@ -57,6 +60,15 @@ def as_input(x: Any, who: str) -> Any:
     raise TypeError(
         f"{who} needs a real number, NumPy array, mpmath.mpf or Dual, got {type(x).__name__}"
     )
+
+
+def _mpf_entry(e: Any, who: str) -> Any:
+    """An entry of a point given with mpf numbers: every entry becomes an mpf (none rounds)."""
+    if isinstance(e, mpmath.mpf):
+        return e
+    if isinstance(e, numbers.Real) and not isinstance(e, bool):
+        return mpmath.mpf(e)
+    raise TypeError(f"{who} needs real numbers, got {type(e).__name__} beside mpmath.mpf")
 
 
 def seed(x: Any, tag: int, who: str = "derivative") -> Dual:
@@ -83,8 +95,26 @@ def _is_number(r: Any) -> bool:
     )
 
 
+def _from_objects(r: np.ndarray, who: str) -> Any:
+    """An object array holding Duals as one Dual of arrays (stacked), or a clear refusal."""
+    items = list(r.ravel())
+    if not any(isinstance(e, Dual) for e in items):
+        return r
+    for i, e in enumerate(items):
+        if not isinstance(e, (Dual, numbers.Real, mpmath.mpf)):
+            where = np.unravel_index(i, r.shape)
+            raise TypeError(
+                f"{who}: the function returned an object array holding Duals, whose entry "
+                f"{tuple(int(j) for j in where)} is {type(e).__name__}, not a number; fill an "
+                "array made with np.zeros_like(x) (x the input) or build it with np.stack"
+            )
+    return np.reshape(np.stack(items), r.shape)
+
+
 def split_result(r: Any, tag: int, who: str) -> tuple[Any, Any]:
     """(value, tangent at ``tag``) of a function's result; a constant has tangent 0."""
+    if isinstance(r, np.ndarray) and r.dtype == object:
+        r = _from_objects(r, who)
     if isinstance(r, Dual):
         if r._tag == tag:
             v, t = r._v, r._t

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from . import rules
 from .directions import Directions
 from .dual import (
     ARRAY_FUNCTIONS,
@@ -35,6 +36,7 @@ from .dual import (
     subtract,
     top_tag,
 )
+from .rules import tie_weights
 
 _F = Callable[..., Any]
 
@@ -155,7 +157,8 @@ def _prod(a: Any, axis: int | None = None, dtype: Any = None, out: Any = None,
           keepdims: bool = False) -> Any:  # fmt: skip
     _no_extras("prod", out=out, dtype=dtype)
     if axis is None:
-        a, axis = np.ravel(a), 0
+        r = _prod(np.ravel(a), 0)
+        return np.reshape(r, (1,) * a.ndim) if keepdims else r
     if isinstance(a._v, Dual):  # nested: a chain of products, each by the product rule
         n = a.shape[axis]
         items = [np.take(a, i, axis=axis) for i in range(n)]
@@ -268,34 +271,37 @@ def _where(cond: Any, *ab: Any) -> Any:
 
 @implements(np.clip)
 def _clip(a: Any, a_min: Any = None, a_max: Any = None, out: Any = None, **kw: Any) -> Any:
-    """Clip to [a_min, a_max]; inside (bounds included) the tangent passes through."""
+    """Clip to [a_min, a_max] as minimum(maximum(a, a_min), a_max): a bound that ties shares."""
     _no_extras("clip", out=out, **kw)
     r = a
     if a_min is not None:
-        r = np.where(r < a_min, a_min, r)
+        r = rules.maximum(r, a_min)
     if a_max is not None:
-        r = np.where(r > a_max, a_max, r)
+        r = rules.minimum(r, a_max)
     return r
 
 
-def _extreme(pick: Any, arg: Any) -> _F:
-    def impl(a: Any, axis: int | None = None, out: Any = None, keepdims: bool = False,
+def _extreme(pick: Any) -> _F:
+    """max/min along an axis: the tangent of the extreme entry, shared evenly among ties."""
+
+    def impl(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False,
              **kw: Any) -> Any:  # fmt: skip
         _no_extras(pick.__name__, out=out, **kw)
-        if axis is None:
-            a, axis = np.ravel(a), 0
-        idx = np.expand_dims(arg(a._v, axis=axis), axis)  # the first extreme entry
-        v = np.take_along_axis(a._v, idx, axis)
-        t = np.take_along_axis(a._t, idx, axis)
+        if not isinstance(a, Dual):
+            return pick(a, axis=axis, keepdims=keepdims)
+        v = pick(a._v, axis=axis, keepdims=True)
+        w = tie_weights(a._v == v, axis=axis)
+        t = np.sum(w * a._t, axis=axis, keepdims=keepdims)
         if not keepdims:
-            v, t = np.squeeze(v, axis), np.squeeze(t, axis)
-        return _mk(_scalar(v), _scalar(t), a._tag)
+            v = np.squeeze(v, axis=axis)
+        return _mk(_scalar(v[()] if type(v) is np.ndarray and v.ndim == 0 else v), _scalar(t),
+                   a._tag)  # fmt: skip
 
     return impl
 
 
-ARRAY_FUNCTIONS[np.max] = _extreme(np.max, np.argmax)
-ARRAY_FUNCTIONS[np.min] = _extreme(np.min, np.argmin)
+ARRAY_FUNCTIONS[np.max] = _extreme(np.max)
+ARRAY_FUNCTIONS[np.min] = _extreme(np.min)
 if hasattr(np, "amax"):
     ARRAY_FUNCTIONS[np.amax] = ARRAY_FUNCTIONS[np.max]
     ARRAY_FUNCTIONS[np.amin] = ARRAY_FUNCTIONS[np.min]
@@ -315,8 +321,6 @@ for _f in (np.argmax, np.argmin, np.argsort, np.nonzero):
 @implements(np.linalg.norm)
 def _norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Any:
     """2-norm / Frobenius (sqrt of the sum of squares), 1-norm and max-norm of vectors."""
-    from . import rules
-
     vector = (axis is not None and not isinstance(axis, tuple)) or x.ndim == 1
     if ord is None or ord == "fro" or (ord == 2 and vector):
         return rules.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))

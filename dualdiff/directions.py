@@ -145,6 +145,8 @@ class Directions:
 
     # --- NumPy protocols ----------------------------------------------------------------------
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        if any(_is_dual(x) for x in inputs):
+            return NotImplemented  # the Dual applies its rule, with this tangent as a constant
         if method == "__call__" and not kwargs:
             if ufunc is np.multiply:
                 a, b = inputs
@@ -165,7 +167,7 @@ class Directions:
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         impl = _FUNCS.get(func)
-        if impl is None:
+        if impl is None or any(getattr(t, "_is_dual", False) for t in types):
             return NotImplemented
         return impl(*args, **kwargs)
 
@@ -181,9 +183,13 @@ def _is_zero(x: Any) -> bool:
     return (type(x) is float or type(x) is int) and x == 0
 
 
+def _is_dual(x: Any) -> bool:
+    return getattr(type(x), "_is_dual", False)
+
+
 def _is_constant(x: Any) -> bool:
     """Anything but a Dual (which handles the product itself) or another Directions."""
-    return type(x) is not Directions and not getattr(type(x), "_is_dual", False)
+    return type(x) is not Directions and not _is_dual(x)
 
 
 def _arr(t: Any, shape: tuple[int, ...], k: int) -> Any:

@@ -21,6 +21,7 @@ from typing import Any
 import mpmath
 import numpy as np
 
+from . import hooks as _hooks
 from .directions import Directions, _padded
 from .errors import DomainError, ZeroDivisionDomainError
 
@@ -368,38 +369,6 @@ def like(c: float, x: Any) -> Any:
     return _MPF(c) if isinstance(base_value(x), _MPF) else c
 
 
-def has_inf(s: Any) -> bool:
-    """Whether a slope may hold an infinity (checked cheaply for scalars)."""
-    ts = type(s)
-    if ts is float:
-        return s == _INF or s == -_INF
-    if isinstance(s, _NDARRAY):
-        return s.dtype == object or not np.isfinite(s).all()
-    if isinstance(s, _MPF):
-        return bool(mpmath.isinf(s))
-    if isinstance(s, np.generic):
-        return bool(np.isinf(s))
-    return hasattr(s, "__array_ufunc__")  # lazy arrays: always guard, never compute
-
-
-def scale(s: Any, t: Any) -> Any:
-    """``s * t``, where a zero tangent stays zero even where the slope ``s`` is infinite."""
-    if isinstance(s, Dual) or isinstance(t, Dual):
-        return s * t  # nested levels carry their own guards
-    if not has_inf(s):
-        r = s * t
-        if type(r) is float and r != r and s == 0:  # a zero slope times an infinite tangent
-            return 0.0
-        return r
-    with np.errstate(invalid="ignore"):
-        r = s * t
-    if type(t) is Directions:
-        return Directions(np.where(_padded(t.array, r.ndim) == 0, 0.0, r.array))
-    if not hasattr(r, "__array_function__"):  # float, mpf, NumPy scalar
-        return 0.0 * t if t == 0 else r
-    return np.where(t == 0, 0.0, r)
-
-
 def _shape(x: Any) -> tuple[int, ...]:
     return x.shape if isinstance(x, (Dual, Directions)) else np.shape(x)
 
@@ -412,11 +381,95 @@ def fit(t: Any, value: Any) -> Any:
     return t
 
 
-def _safe_mul(a: Any, b: Any) -> Any:
-    """a * b for scalar tangent products, with 0·∞ taken as 0 (a zero never turns into NaN)."""
-    if a == 0 or b == 0:
-        return 0.0
-    return a * b
+# --- the NaN policy: 0·∞ = 0, stated here once ---------------------------------------------------
+
+
+def _scalar_kind(x: Any) -> bool:
+    tx = type(x)
+    return tx is float or tx is int or tx is bool or isinstance(x, (_MPF, np.generic))
+
+
+def _raw(x: Any, nd: int) -> Any:
+    """The numbers of a factor, a Directions padded to value ndim ``nd`` so that it broadcasts."""
+    return _padded(x.array, nd) if type(x) is Directions else x
+
+
+def _nan_free(r: Any) -> bool:
+    """Whether ``r`` (an array, a Directions) surely holds no NaN; False where it cannot tell."""
+    a = r.array if type(r) is Directions else r
+    if type(a) is _NDARRAY:
+        if a.dtype.kind == "f":
+            s = np.add.reduce(a, axis=None)  # any NaN makes the sum NaN; one fast pass
+            return bool(s == s)
+        if a.dtype == object:
+            return not bool(np.any(a != a))
+        return True
+    return False  # a lazy array (dask): guard without looking
+
+
+def _isinf(x: Any) -> Any:
+    return (x == _INF) | (x == -_INF)
+
+
+def scale(s: Any, t: Any) -> Any:
+    """``s * t`` with ``0·∞ = 0``: dualdiff's one rule for products of slopes and tangents.
+
+    A zero factor gives a zero product even against an infinity, so a direction in which nothing
+    changes never turns into NaN because a slope elsewhere is infinite (ForwardDiff.jl's
+    "NaN-safe mode", always on). NaN stays NaN: a value outside a domain has no derivative.
+    Every operator and rule multiplies through here (or through :func:`lincomb`).
+
+    >>> scale(0.0, math.inf), scale(math.inf, 0.0), scale(-2.0, math.inf)
+    (0.0, 0.0, -inf)
+    >>> scale(np.array([0.0, 1.0]), np.array([math.inf, math.inf]))
+    array([ 0., inf])
+    """
+    if isinstance(s, Dual) or isinstance(t, Dual):
+        return s * t  # each level of a nested number applies the policy in its own products
+    if _scalar_kind(s) and _scalar_kind(t):
+        r = s * t
+        if r == r or s != s or t != t:
+            return r
+        return like(0.0, r) if not isinstance(r, np.generic) else r.dtype.type(0.0)
+    with np.errstate(invalid="ignore"):
+        r = s * t
+    if _nan_free(r):
+        return r
+    nd = len(_shape(r))
+    sa, ta = _raw(s, nd), _raw(t, nd)
+    zero = ((sa == 0) & _isinf(ta)) | (_isinf(sa) & (ta == 0))
+    fixed = np.where(
+        zero, 0.0 if not isinstance(r, _NDARRAY) or r.dtype != object else 0, _raw(r, nd)
+    )
+    return Directions(fixed) if type(r) is Directions else fixed
+
+
+def lincomb(*terms: tuple[Any, Any]) -> Any:
+    """``Σ s·t`` over the ``(s, t)`` pairs whose ``t`` is not None, each product by :func:`scale`.
+
+    One pass and one NaN check for arrays; the per-term guard runs only where a NaN appeared.
+
+    >>> lincomb((2.0, 3.0), (0.0, math.inf), (1.0, None))
+    6.0
+    """
+    terms = tuple((s, t) for s, t in terms if t is not None)
+    if len(terms) == 1:
+        return scale(*terms[0])
+    (s1, t1), (s2, t2) = terms
+    if _scalar_kind(t1) and _scalar_kind(t2) and _scalar_kind(s1) and _scalar_kind(s2):
+        r = s1 * t1 + s2 * t2
+        if r == r:
+            return r
+    elif not (isinstance(t1, Dual) or isinstance(t2, Dual) or isinstance(s1, Dual)
+              or isinstance(s2, Dual)):  # fmt: skip
+        with np.errstate(invalid="ignore"):
+            r = s1 * t1 + s2 * t2
+        if _nan_free(r):
+            return r
+    return scale(s1, t1) + scale(s2, t2)
+
+
+# --- the arithmetic rules (the compiled core and fastpaths.py take float shortcuts to these) ----
 
 
 def _zero_division(y: Any) -> ZeroDivisionDomainError:
@@ -439,8 +492,13 @@ def _operands(a: Any, b: Any) -> tuple[Any, Any]:
     return a, b
 
 
+def _done(name: str, args: tuple[Any, ...], r: Dual) -> Dual:
+    """The result of an operator, checked when a check_finite block is open in this context."""
+    return _hooks.after(name, args, r) if _hooks.active else r
+
+
 def add(a: Any, b: Any) -> Any:
-    """a + b where at least one is a Dual: the sum rule."""
+    """a + b where at least one is a Dual: the sum rule, (a + b)' = a' + b'."""
     a, b = _operands(a, b)
     tag = _operand_tag(a, b)
     if tag < 0:
@@ -449,12 +507,12 @@ def add(a: Any, b: Any) -> Any:
     bv, bt = parts(b, tag)
     v = av + bv
     if at is None or bt is None:
-        return _mk(v, fit(bt if at is None else at, v), tag)
-    return _mk(v, at + bt, tag)
+        return _done("add", (a, b), _mk(v, fit(bt if at is None else at, v), tag))
+    return _done("add", (a, b), _mk(v, at + bt, tag))
 
 
 def subtract(a: Any, b: Any) -> Any:
-    """a - b where at least one is a Dual: the difference rule."""
+    """a - b where at least one is a Dual: the difference rule, (a - b)' = a' - b'."""
     a, b = _operands(a, b)
     tag = _operand_tag(a, b)
     if tag < 0:
@@ -463,12 +521,17 @@ def subtract(a: Any, b: Any) -> Any:
     bv, bt = parts(b, tag)
     v = av - bv
     if at is None or bt is None:
-        return _mk(v, fit(-bt if at is None else at, v), tag)
-    return _mk(v, at - bt, tag)
+        return _done("subtract", (a, b), _mk(v, fit(-bt if at is None else at, v), tag))
+    return _done("subtract", (a, b), _mk(v, at - bt, tag))
+
+
+def negative(a: Dual) -> Dual:
+    """-a: (-a)' = -a'."""
+    return _done("negative", (a,), _mk(-a._v, -a._t, a._tag))
 
 
 def multiply(a: Any, b: Any) -> Any:
-    """a * b where at least one is a Dual: the product rule."""
+    """a * b where at least one is a Dual: the product rule, (ab)' = a'·b + a·b'."""
     a, b = _operands(a, b)
     tag = _operand_tag(a, b)
     if tag < 0:
@@ -476,18 +539,16 @@ def multiply(a: Any, b: Any) -> Any:
     av, at = parts(a, tag)
     bv, bt = parts(b, tag)
     if at is None:
-        t = av * bt
+        t = scale(av, bt)
     elif bt is None:
-        t = at * bv
+        t = scale(at, bv)
     else:
-        t = at * bv + av * bt
-    if type(t) is float and t != t:
-        t = (0.0 if at is None else _safe_mul(at, bv)) + (0.0 if bt is None else _safe_mul(av, bt))
-    return _mk(av * bv, t, tag)
+        t = lincomb((at, bv), (av, bt))
+    return _done("multiply", (a, b), _mk(av * bv, t, tag))
 
 
 def divide(a: Any, b: Any) -> Any:
-    """a / b where at least one is a Dual: the quotient rule, (a'b - ab')/b², as (a' - v b')/b."""
+    """a / b where at least one is a Dual: the quotient rule, (a'b - ab')/b², as (a' - v·b')/b."""
     a, b = _operands(a, b)
     tag = _operand_tag(a, b)
     if tag < 0:
@@ -499,83 +560,106 @@ def divide(a: Any, b: Any) -> Any:
         if bt is None:
             t = at / bv
         elif at is None:
-            t = -(v * bt) / bv
+            t = -scale(v, bt) / bv
         else:
-            t = (at - v * bt) / bv
+            t = (at - scale(v, bt)) / bv
     except ZeroDivisionError:
         raise _zero_division(bv) from None
-    return _mk(v, t, tag)
+    return _done("divide", (a, b), _mk(v, t, tag))
 
 
 def _is_scalar(x: Any) -> bool:
     return type(x) is float or type(x) is int or isinstance(x, _MPF)
 
 
-def _pow_slope(x: Any, n: Any) -> Any:
-    """d/dx x**n = n x**(n-1), +inf at x = 0 for 0 < n < 1, exact at 0 for integer n."""
-    if _is_scalar(x) and _is_scalar(n):
-        if x == 0 and n < 1:
-            return like(_INF, x)
-        return n * _pow_value(x, n - 1)
-    if _is_scalar(n) and n == 2:
-        return 2 * x
-    return n * x ** (n - 1)
-
-
 def _pow_value(x: Any, n: Any) -> Any:
-    """x**n for the value kinds, with DomainErrors where Python or mpmath would leave the reals."""
+    """x**n for the value kinds: x*x for n = 2; DomainError or OverflowError for scalars where
+    Python or mpmath would leave the reals or overflow (as float ** does)."""
     if _is_scalar(x) and _is_scalar(n):
         if x == 0 and n < 0:
             raise DomainError(f"pow: x**{fmt(n)} needs x != 0, got x = {fmt(x)}")
-        if x < 0 and n != int(n):
+        if x < 0 and not _is_integer(n):
             raise DomainError(f"pow: x**{fmt(n)} needs x >= 0, got x = {fmt(x)}")
-    if isinstance(x, Dual) and isinstance(n, _MPF | float | int) and n == 0:
-        return _mk(x._v**0, 0.0 * x._t, x._tag)
+        if n == 2:
+            y = x * x  # the same bits as the fast paths
+            if type(y) is float and y == _INF and x - x == 0:
+                raise _pow_overflow(x, n)
+            return y
+        try:
+            return x**n
+        except OverflowError:
+            raise _pow_overflow(x, n) from None
+    if _is_scalar(n) and n == 2 and not isinstance(x, Dual):
+        return x * x
     return x**n
 
 
+def _is_integer(n: Any) -> bool:
+    """Whether a real exponent is a whole number (infinities and NaN pass: pow decides)."""
+    try:
+        return bool(n == int(n))
+    except (OverflowError, ValueError):
+        return True
+
+
+def _pow_overflow(x: Any, n: Any) -> OverflowError:
+    return OverflowError(f"pow: x**{fmt(n)} overflows a float at x = {fmt(x)}")
+
+
+def _pow_slope(x: Any, n: Any) -> Any:
+    """d/dx x**n = n x**(n-1): 2x for n = 2; at x = 0: 0 for n = 0 or n > 1, +inf for 0 < n < 1."""
+    if _is_scalar(n) and n == 2:
+        return 2 * x
+    if _is_scalar(x) and _is_scalar(n):
+        if n == 0:
+            return like(0.0, x)
+        if x == 0 and n < 1:
+            return like(_INF, x)
+        return n * x ** (n - 1)
+    if isinstance(x, Dual) or isinstance(n, Dual):
+        return n * x ** (n - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return scale(n, x ** (n - 1))  # n = 0 at x = 0: 0·∞ = 0
+
+
+def _log_base(a: Any, what: str) -> Any:
+    """ln(a) for the a**x rule; ln(0) = -inf, so that 0·ln(0) = 0 by the NaN policy."""
+    if _is_scalar(a):
+        if a < 0:
+            raise DomainError(f"pow: {what} needs {what[0]} >= 0, got {what[0]} = {fmt(a)}")
+        if a == 0:
+            return like(-_INF, a)
+        return _rules.ln(a if not isinstance(a, int) else float(a))
+    if isinstance(a, Dual):
+        return _rules.ln(a)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _rules.ln(a)
+
+
 def power(a: Any, b: Any) -> Any:
-    """a ** b where at least one is a Dual: the power rules x**n, a**x and x**y."""
+    """a ** b where at least one is a Dual: the power rules.
+
+    x**n (n constant): n x**(n-1) x'; a**x (a constant): a**x ln(a) x';
+    x**y: y x**(y-1) x' + x**y ln(x) y', with 0·∞ = 0 (so x**x at 0 has slope -inf).
+    """
     a, b = _operands(a, b)
     tag = _operand_tag(a, b)
     if tag < 0:
         return NotImplemented
     xv, xt = parts(a, tag)
     nv, nt = parts(b, tag)
-    if nt is None:  # x**n, n constant: n x**(n-1) x'
-        if type(nv) is int and nv >= 1 and not _is_scalar(xv):  # arrays: a finite slope
-            return _mk(xv**nv, (2 * xv if nv == 2 else nv * xv ** (nv - 1)) * xt, tag)
+    if nt is None or (_is_scalar(nt) and nt == 0):  # x**n, n constant (or not moving)
         y = _pow_value(xv, nv)
-        if _is_scalar(nv) and nv == 0:
-            return _mk(y, 0.0 * xt, tag)
-        return _mk(y, scale(_pow_slope(xv, nv), xt), tag)
+        t = 0.0 * nt if xt is None else scale(_pow_slope(xv, nv), xt)
+        return _done("power", (a, b), _mk(y, t, tag))
     if xt is not None and _is_scalar(xt) and xt == 0:
         xt = None  # a zero tangent: the a**x rule, no ln needed for the base's tangent
-    if _is_scalar(nt) and nt == 0:
-        return _mk(
-            _pow_value(xv, nv), 0.0 * nt if xt is None else scale(_pow_slope(xv, nv), xt), tag
-        )
-    lnx = _log_base(xv)
+    lnx = _log_base(xv, "a**x" if xt is None else "x**y")
     y = _pow_value(xv, nv)
+    yln = scale(y, lnx)
     if xt is None:  # a**x, a constant: a**x ln(a) x'
-        return _mk(y, scale(y * lnx, nt), tag)
-    # x**y: y x**(y-1) x' + x**y ln(x) y'
-    return _mk(y, scale(_pow_slope(xv, nv), xt) + scale(y * lnx, nt), tag)
-
-
-def _log_base(a: Any) -> Any:
-    """ln(a) for the a**x rule; 0·ln(0) is taken as 0 (the limit of a**x ln a as a -> 0+)."""
-    if _is_scalar(a):
-        if a < 0:
-            raise DomainError(f"pow: a**x needs a >= 0, got a = {fmt(a)}")
-        if a == 0:
-            return like(0.0, a)
-        return _rules.ln(a if not isinstance(a, int) else float(a))
-    if isinstance(a, Dual):
-        return _rules.ln(a)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lna = _rules.ln(a)
-    return np.where(a == 0, 0.0, lna)
+        return _done("power", (a, b), _mk(y, scale(yln, nt), tag))
+    return _done("power", (a, b), _mk(y, lincomb((_pow_slope(xv, nv), xt), (yln, nt)), tag))
 
 
 if _speedups is not None:

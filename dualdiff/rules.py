@@ -27,7 +27,8 @@ import mpmath as mp
 import numpy as np
 
 from . import dual as _dual
-from .dual import Dual, base_value, fmt, is_constant, parts, scale, top_tag
+from . import hooks as _hooks
+from .dual import Dual, base_value, fmt, is_constant, lincomb, parts, scale, top_tag
 from .errors import DomainError
 
 __all__ = ["FUNCTIONS", "RULES", "Domain", "Rule", "log", "register"]
@@ -36,9 +37,6 @@ _mk = _dual._mk
 _MPF = mp.mpf
 _NDARRAY = np.ndarray
 _INF = math.inf
-
-#: Set by :func:`dualdiff.check_finite`; read on every Dual application of a rule.
-_checking = False
 
 
 @dataclass(frozen=True)
@@ -128,13 +126,6 @@ def _slope_limit(rule: Rule, *xs: Any) -> float:
     return tuple(float(c) for c in s) if isinstance(s, tuple) else float(s)
 
 
-def _check(name: str, args: tuple[Any, ...], r: Any) -> Any:
-    """Under check_finite: raise where finite inputs gave a non-finite value or tangent."""
-    from .debug import check_result  # debug imports this module, so import at call time
-
-    return check_result(name, args, r)
-
-
 def _kind_error(name: str, *xs: Any) -> TypeError:
     kinds = ", ".join(type(x).__name__ for x in xs)
     return TypeError(
@@ -142,20 +133,28 @@ def _kind_error(name: str, *xs: Any) -> TypeError:
     )
 
 
+def _undefined(y: Any, s: Any) -> Any:
+    """The slope, NaN wherever the value is NaN: outside the domain there is no derivative."""
+    if type(y) is _NDARRAY and y.dtype.kind == "f" and not _dual._nan_free(y):
+        return np.where(np.isnan(y), np.nan, s)
+    return s
+
+
 def _unary_dual(rule: Rule, d: Dual) -> Dual:
     v = d._v
     y = rule.fn(v)
     try:
         if rule.singular and not isinstance(base_value(v), (float, _MPF)):
-            with np.errstate(divide="ignore"):  # an infinite slope at the edge is expected
+            with np.errstate(divide="ignore", invalid="ignore"):  # infinite slopes at edges
                 s = rule.deriv(v, y)
         else:
             s = rule.deriv(v, y)
     except ZeroDivisionError:
         s = _slope_limit(rule, v, y)
-    t = scale(s, d._t) if rule.singular else s * d._t
-    r = _mk(y, t, d._tag)
-    return _check(rule.name, (d,), r) if _checking else r
+    if rule.domain is not ALL_REALS:
+        s = _undefined(y, s)
+    r = _mk(y, scale(s, d._t), d._tag)
+    return _hooks.after(rule.name, (d,), r) if _hooks.active else r
 
 
 def _apply1(rule: Rule, x: Any) -> Any:
@@ -183,7 +182,7 @@ def _apply1(rule: Rule, x: Any) -> Any:
 
 
 def _make_unary(rule: Rule) -> Callable[[Any], Any]:
-    mfn, singular = rule.math, rule.singular
+    mfn = rule.math
     deriv = rule.float_deriv or rule.deriv
 
     def fn(x: Any) -> Any:
@@ -197,7 +196,7 @@ def _make_unary(rule: Rule) -> Callable[[Any], Any]:
                 raise _overflow(rule.name, x) from None
         if tx is Dual:
             v = x._v
-            if type(v) is not float or _checking:
+            if type(v) is not float or _hooks.active:
                 return _unary_dual(rule, x)
             try:
                 y = mfn(v)
@@ -205,11 +204,9 @@ def _make_unary(rule: Rule) -> Callable[[Any], Any]:
             except (ValueError, ZeroDivisionError, OverflowError) as exc:
                 y, s = _float_edge(rule, v, exc)
             t = x._t
-            if not singular:
+            if type(t) is float:
                 r = s * t
-            elif type(t) is float:
-                r = s * t
-                if r != r:  # a zero tangent times an infinite slope stays zero
+                if r != r:  # 0·inf: the NaN policy decides
                     r = scale(s, t)
             else:
                 r = scale(s, t)
@@ -241,12 +238,8 @@ def _binary_dual(rule: Rule, a: Any, b: Any) -> Dual:
         s1, s2 = rule.deriv(av, bv, y)
     except ZeroDivisionError:
         s1, s2 = _slope_limit(rule, av, bv, y)
-    t = None if at is None else scale(s1, at)
-    if bt is not None:
-        t2 = scale(s2, bt)
-        t = t2 if t is None else t + t2
-    r = _mk(y, t, tag)
-    return _check(rule.name, (a, b), r) if _checking else r
+    r = _mk(y, lincomb((s1, at), (s2, bt)), tag)
+    return _hooks.after(rule.name, (a, b), r) if _hooks.active else r
 
 
 def _make_binary(rule: Rule) -> Callable[[Any, Any], Any]:
@@ -366,13 +359,74 @@ def _ratio0(n: Any, d: Any) -> Any:
     return np.where(d == 0, 0.0, q)
 
 
-def _step(x: Any) -> Any:
-    """Heaviside step of the value of x, 1/2 at 0 (ties in maximum/minimum split the tangent)."""
-    b = base_value(x)
-    if isinstance(b, _MPF) or type(b) in (float, int):
-        s = 1.0 if b > 0 else (0.5 if b == 0 else 0.0)
-        return _MPF(s) if isinstance(b, _MPF) else s
-    return np.heaviside(b, 0.5)
+def tie_weights(chosen: Any, axis: int = 0) -> Any:
+    """How a tangent is shared among the arguments that attain an extreme: evenly among ties.
+
+    dualdiff's one tie convention (JAX's and autograd's): ``chosen`` marks, along ``axis``, the
+    arguments equal to the selected value; each gets ``1/count`` of the tangent. ``maximum``,
+    ``minimum``, ``fmax``, ``fmin``, ``clip`` and the ``max``/``min`` reductions take their
+    weights from here. Where nothing is chosen (a NaN) the weights are NaN.
+
+    >>> tie_weights(np.array([True, True, False]))
+    array([0.5, 0.5, 0. ])
+    """
+    c = chosen + 0.0  # booleans as float64, lazy arrays kept lazy
+    with np.errstate(invalid="ignore"):
+        return c / np.sum(c, axis=axis, keepdims=True)
+
+
+def _pick_slopes(a_chosen: Any, b_chosen: Any) -> tuple[Any, Any]:
+    """The two partial slopes of a choice between a and b, by :func:`tie_weights`."""
+    w = tie_weights(np.stack(np.broadcast_arrays(a_chosen, b_chosen)))
+    if w.ndim == 1:
+        return float(w[0]), float(w[1])
+    return w[0], w[1]
+
+
+def _max_slopes(a: Any, b: Any, y: Any) -> tuple[Any, Any]:
+    return _pick_slopes(a >= b, b >= a)
+
+
+def _min_slopes(a: Any, b: Any, y: Any) -> tuple[Any, Any]:
+    return _pick_slopes(a <= b, b <= a)
+
+
+def _isnan(x: Any) -> Any:
+    return x != x
+
+
+def _fmax_slopes(a: Any, b: Any, y: Any) -> tuple[Any, Any]:  # NaN loses: the other is chosen
+    return _pick_slopes((a >= b) | _isnan(b), (b >= a) | _isnan(a))
+
+
+def _fmin_slopes(a: Any, b: Any, y: Any) -> tuple[Any, Any]:
+    return _pick_slopes((a <= b) | _isnan(b), (b <= a) | _isnan(a))
+
+
+def _max_math(a: float, b: float) -> float:  # NaN propagates, as in np.maximum
+    return a if a >= b or a != a else b
+
+
+def _min_math(a: float, b: float) -> float:
+    return a if a <= b or a != a else b
+
+
+def _fmax_math(a: float, b: float) -> float:
+    return a if a >= b or b != b else b
+
+
+def _fmin_math(a: float, b: float) -> float:
+    return a if a <= b or b != b else b
+
+
+def _expit_math(x: float) -> float:
+    e = math.exp(-builtins.abs(x))
+    return 1.0 / (1.0 + e) if x >= 0 else e / (1.0 + e)
+
+
+def _expit_numpy(x: Any) -> Any:
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def _sign_math(x: float) -> float:
@@ -409,7 +463,8 @@ ln      = register("ln",      math.log,   lambda x, y: 1 / x,         numpy=np.l
 log2    = register("log2",    math.log2,  lambda x, y: 1 / (x * _ln_const(2, x)),  numpy=np.log2,  mpmath=lambda x: mp.log(x, 2), formula="1/(x ln 2)", domain=_POS, singular=True)
 log10   = register("log10",   math.log10, lambda x, y: 1 / (x * _ln_const(10, x)), numpy=np.log10, mpmath=mp.log10, formula="1/(x ln 10)", domain=_POS, singular=True)
 log1p   = register("log1p",   math.log1p, lambda x, y: 1 / (1 + x),   numpy=np.log1p,   mpmath=mp.log1p, formula="1/(1+x)", domain=Domain(-1.0, closed_lo=False), singular=True)
-sqrt    = register("sqrt",    math.sqrt,  lambda x, y: 0.5 / y,       numpy=np.sqrt,    mpmath=mp.sqrt,  formula="1/(2 sqrt(x))", domain=Domain(0.0), singular=True, float_deriv=lambda x, y: 0.5 / y)
+# sqrt: y + 0.0 turns sqrt(-0.0) = -0.0 into +0.0, so the slope at either zero is +inf
+sqrt    = register("sqrt",    math.sqrt,  lambda x, y: 0.5 / (y + 0.0), numpy=np.sqrt,  mpmath=mp.sqrt,  formula="1/(2 sqrt(x))", domain=Domain(0.0), singular=True, float_deriv=lambda x, y: 0.5 / (y + 0.0))
 cbrt    = register("cbrt",    _cbrt_math, lambda x, y: 1 / (3 * y * y), numpy=np.cbrt,  mpmath=_cbrt_mp, formula="1/(3 cbrt(x)**2)", singular=True)
 sin     = register("sin",     math.sin,   lambda x, y: cos(x),        numpy=np.sin,     mpmath=mp.sin,   formula="cos(x)", float_deriv=lambda x, y: _mcos(x))
 cos     = register("cos",     math.cos,   lambda x, y: -sin(x),       numpy=np.cos,     mpmath=mp.cos,   formula="-sin(x)", float_deriv=lambda x, y: -_msin(x))
@@ -421,16 +476,21 @@ sinh    = register("sinh",    math.sinh,  lambda x, y: cosh(x),       numpy=np.s
 cosh    = register("cosh",    math.cosh,  lambda x, y: sinh(x),       numpy=np.cosh,    mpmath=mp.cosh,  formula="sinh(x)", float_deriv=lambda x, y: _msinh(x))
 tanh    = register("tanh",    math.tanh,  lambda x, y: 1 / cosh(x) ** 2, numpy=np.tanh, mpmath=mp.tanh,  formula="1/cosh(x)**2 (not 1 - tanh**2, which cancels)")
 arcsinh = register("arcsinh", math.asinh, lambda x, y: 1 / hypot(x, 1), numpy=np.arcsinh, mpmath=mp.asinh, formula="1/sqrt(x**2+1)", aliases=("asinh",))
-arccosh = register("arccosh", math.acosh, lambda x, y: 1 / sqrt((x - 1) * (x + 1)), numpy=np.arccosh, mpmath=mp.acosh, formula="1/sqrt(x**2-1)", domain=Domain(1.0), singular=True, aliases=("acosh",))
+# arccosh: two square roots, since (x-1)(x+1) overflows for x > 1e154
+arccosh = register("arccosh", math.acosh, lambda x, y: 1 / (sqrt(x - 1) * sqrt(x + 1)), numpy=np.arccosh, mpmath=mp.acosh, formula="1/sqrt(x**2-1)", domain=Domain(1.0), singular=True, aliases=("acosh",))
 arctanh = register("arctanh", math.atanh, lambda x, y: 1 / ((1 - x) * (1 + x)), numpy=np.arctanh, mpmath=mp.atanh, formula="1/(1-x**2)", domain=Domain(-1.0, 1.0, False, False), singular=True, aliases=("atanh",))
 abs     = register("abs",     math.fabs,  lambda x, y: sign(x),       numpy=np.absolute, mpmath=mp.fabs, formula="sign(x), 0 at x = 0", ufuncs=(np.fabs,))
 sign    = register("sign",    _sign_math, lambda x, y: _zero(x),      numpy=np.sign,    mpmath=mp.sign,  formula="0 (except at 0)")
 square  = register("square",  lambda x: x * x, lambda x, y: 2 * x,    numpy=np.square,  mpmath=lambda x: x * x, formula="2x")
 arctan2 = register("arctan2", math.atan2, _atan2_slopes, numpy=np.arctan2, mpmath=mp.atan2, formula="(x, -y)/(x**2+y**2), 0 at the origin", aliases=("atan2",))
 hypot   = register("hypot",   math.hypot, lambda x, y, z: (_ratio0(x, z), _ratio0(y, z)), numpy=np.hypot, mpmath=mp.hypot, formula="(x, y)/hypot(x, y), 0 at the origin")
-logaddexp = register("logaddexp", _logaddexp_math, lambda a, b, y: (exp(a - y), exp(b - y)), numpy=np.logaddexp, mpmath=lambda a, b: mp.log(mp.exp(a) + mp.exp(b)), formula="(exp(x1-y), exp(x2-y))")
-maximum = register("maximum", lambda a, b: a if a >= b else b, lambda a, b, y: (_step(a - b), _step(b - a)), numpy=np.maximum, mpmath=max, formula="the larger's tangent; the mean at ties", ufuncs=(np.fmax,))
-minimum = register("minimum", lambda a, b: a if a <= b else b, lambda a, b, y: (_step(b - a), _step(a - b)), numpy=np.minimum, mpmath=min, formula="the smaller's tangent; the mean at ties", ufuncs=(np.fmin,))
+expit   = register("expit",   _expit_math, lambda x, y: y * expit(-x), numpy=_expit_numpy, mpmath=lambda x: 1 / (1 + mp.exp(-x)), formula="expit(x) expit(-x)", aliases=("sigmoid",))
+# logaddexp: expit(x1 - x2), not exp(x1 - y): y = x1 + ln 2 rounds to x1 for x1 > 1e16
+logaddexp = register("logaddexp", _logaddexp_math, lambda a, b, y: (expit(a - b), expit(b - a)), numpy=np.logaddexp, mpmath=lambda a, b: mp.log(mp.exp(a) + mp.exp(b)), formula="(expit(x1-x2), expit(x2-x1))")
+maximum = register("maximum", _max_math,  _max_slopes,  numpy=np.maximum, mpmath=max, formula="the larger's tangent; ties share it (tie_weights)")
+minimum = register("minimum", _min_math,  _min_slopes,  numpy=np.minimum, mpmath=min, formula="the smaller's tangent; ties share it (tie_weights)")
+fmax    = register("fmax",    _fmax_math, _fmax_slopes, numpy=np.fmax, mpmath=max, formula="as maximum; a NaN argument is ignored")
+fmin    = register("fmin",    _fmin_math, _fmin_slopes, numpy=np.fmin, mpmath=min, formula="as minimum; a NaN argument is ignored")
 # fmt: on
 
 
