@@ -49,9 +49,10 @@ def as_input(x: Any, who: str) -> Any:
         if isinstance(x, np.floating):
             return np.asarray(x)
     elif isinstance(x, (list, tuple)):
-        if any(isinstance(e, mpmath.mpf) for e in np.ravel(np.asarray(x, dtype=object))):
-            return np.array([_mpf_entry(e, who) for e in np.ravel(np.asarray(x, dtype=object))],
-                            dtype=object).reshape(np.shape(np.asarray(x, dtype=object)))  # fmt: skip
+        objs = np.asarray(x, dtype=object)
+        if any(isinstance(e, mpmath.mpf) for e in objs.ravel()):  # keep every digit
+            entries = [_mpf_entry(e, who) for e in objs.ravel()]
+            return np.array(entries, dtype=object).reshape(objs.shape)
         return as_input(np.asarray(x, dtype=np.float64), who)
     elif isinstance(x, numbers.Real):
         return float(x)
