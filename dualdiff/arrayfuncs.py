@@ -57,6 +57,15 @@ def _scalar(x: Any) -> Any:
     return float(x) if type(x) is np.float64 else x
 
 
+def _axes(axis: Any, nd: int) -> tuple[int, ...]:
+    """An axis or a tuple of axes as non-negative ints, checked against ``nd`` dimensions."""
+    axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
+    for ax in axes:
+        if not -nd <= ax < nd:
+            raise np.exceptions.AxisError(ax, nd)
+    return tuple(int(ax) % nd for ax in axes)
+
+
 def _no_extras(name: str, **given: Any) -> None:
     bad = sorted(k for k, v in given.items() if v is not None)
     if bad:
@@ -156,9 +165,17 @@ ARRAY_FUNCTIONS[np.copy] = lambda a, *args, **kw: a
 def _prod(a: Any, axis: int | None = None, dtype: Any = None, out: Any = None,
           keepdims: bool = False) -> Any:  # fmt: skip
     _no_extras("prod", out=out, dtype=dtype)
-    if axis is None:
-        r = _prod(np.ravel(a), 0)
-        return np.reshape(r, (1,) * a.ndim) if keepdims else r
+    if not isinstance(a, Dual):
+        return np.prod(a, axis=axis, keepdims=keepdims)
+    nd = a.ndim
+    axes = tuple(range(nd)) if axis is None else _axes(axis, nd)
+    if len(axes) != 1:  # several axes: moved last and merged into one
+        rest = [i for i in range(nd) if i not in axes]
+        merged = np.transpose(a, [*rest, *axes])
+        r = _prod(np.reshape(merged, (*merged.shape[: len(rest)], -1)), axis=-1)
+        kept = tuple(1 if i in axes else n for i, n in enumerate(a.shape))
+        return np.reshape(r, kept) if keepdims else r
+    axis = axes[0]
     if isinstance(a._v, Dual):  # nested: a chain of products, each by the product rule
         n = a.shape[axis]
         items = [np.take(a, i, axis=axis) for i in range(n)]

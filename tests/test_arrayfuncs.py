@@ -101,3 +101,27 @@ def test_unsupported_functions_raise_naming_them():
         np.sum(d, out=np.empty(2))
     with pytest.raises(TypeError, match="three arguments"):
         np.where(d)
+
+
+@pytest.mark.parametrize("func", [np.max, np.min, np.prod, np.sum, np.mean])
+@pytest.mark.parametrize("axis", [None, 0, 1, (0, 1)])
+def test_reductions_keep_numpy_shapes(func, axis):
+    v = np.array([[1.0, 3.0, 2.0], [0.5, 2.0, 4.0]])
+    x = dd.Dual(v, np.ones_like(v))
+    for keepdims in (False, True):
+        r = func(x, axis=axis, keepdims=keepdims)
+        expected = func(v, axis=axis, keepdims=keepdims)
+        assert np.shape(r.value) == np.shape(expected) == np.shape(r.tangent)
+        assert np.array_equal(r.value, expected)
+
+
+def test_max_of_ties_shares_the_tangent_in_every_mode():
+    v = np.array([[2.0, 2.0], [1.0, 2.0]])
+    t = np.array([[1.0, 3.0], [5.0, 7.0]])
+    assert np.max(dd.Dual(v, t)).tangent == pytest.approx((1.0 + 3.0 + 7.0) / 3, rel=1e-15)
+    assert np.array_equal(np.max(dd.Dual(v, t), axis=1).tangent, [2.0, 7.0])
+    f = lambda x: np.max(x * x)
+    g = np.array([-1.0, 1.0, 0.5])  # tie between -1 and 1: d/dx = 2x / 2 each
+    for chunk in (1, 2, 3):
+        assert np.array_equal(dd.gradient(f, g, chunk=chunk), [-1.0, 1.0, 0.0])
+    assert np.array_equal(dd.hessian(f, g), np.diag([1.0, 1.0, 0.0]))

@@ -301,3 +301,49 @@ def test_indexing_iteration_and_shape():
     assert [r.shape for r in x] == [(3,), (3,)]
     with pytest.raises(TypeError, match="len"):
         len(Dual(1.0))
+
+
+# --- the NaN policy (0·∞ = 0) and the power rules at 0: the same answer for floats and arrays ---
+
+D = lambda f: dd.derivative(f).prime
+
+
+@pytest.mark.parametrize(
+    ("f", "x", "expected"),
+    [
+        (lambda x: dd.sqrt(x) ** 0, 0.0, 0.0),  # x**0 is constant whatever x' is
+        (lambda x: x * dd.sqrt(x), 0.0, 0.0),  # (x^1.5)' = 1.5 sqrt(x)
+        (lambda x: x + 0 * dd.sqrt(x), 0.0, 1.0),
+        (lambda x: dd.sqrt(x) ** 4, 0.0, 0.0),
+        (lambda x: x**x, 0.0, -math.inf),  # x^x (ln x + 1) -> -inf as x -> 0+
+        (lambda x: x ** (2 * x), 0.0, -math.inf),
+        (lambda x: x**x, 1.0, 1.0),
+    ],
+)
+def test_nan_policy_same_for_floats_and_arrays(f, x, expected):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning on the way either
+        got_float = D(f)(x)
+        got_array = D(f)(np.array([x, x]))
+    assert got_float == expected
+    assert np.array_equal(got_array, [got_float, got_float])
+
+
+def test_zero_times_infinity_is_zero_but_nan_stays_nan():
+    from dualdiff.dual import lincomb, scale
+
+    assert scale(0.0, math.inf) == 0.0 and scale(-math.inf, 0.0) == 0.0
+    assert math.isnan(scale(math.nan, 0.0)) and math.isnan(scale(0.0, math.nan))
+    assert scale(mpmath.mpf(0), mpmath.inf) == 0
+    got = scale(np.array([0.0, 2.0, np.nan]), np.array([np.inf, np.inf, 0.0]))
+    assert got[0] == 0.0 and got[1] == np.inf and np.isnan(got[2])
+    assert lincomb((1.0, math.inf), (0.0, math.inf)) == math.inf
+
+
+def test_power_overflow_raises_whatever_the_tangent():
+    for t in (0.0, 1.0):
+        with pytest.raises(OverflowError, match=r"x\*\*2 overflows a float at x = 1\.797e\+308"):
+            dd.Dual(1.797e308, t) ** 2
+        with pytest.raises(OverflowError, match=r"x\*\*3 overflows"):
+            dd.Dual(1e200, t) ** 3
+    assert (dd.Dual(1e200, 1.0) * dd.Dual(1e200, 1.0)).value == math.inf  # as float * float

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import mpmath
 import numpy as np
 import pytest
@@ -157,3 +159,54 @@ def test_errors():
         dd.jvp(rosenbrock, np.ones(3), np.ones(2))
     with pytest.raises(TypeError, match="nested vector mode"):
         dd.jacobian(lambda y: dd.gradient(rosenbrock, y), np.ones(3), chunk=3)
+
+
+def test_hessian_of_products_whose_factors_both_depend_on_x():
+    """Vector mode inside forward mode once lost half of such Hessians (x @ x gave I)."""
+    x = np.array([1.0, 2.0, -0.5])
+    H = np.array([[1.0, 2.0, 0.0], [3.0, 5.0, -1.0], [0.5, 0.0, 2.0]])
+    assert np.array_equal(dd.hessian(lambda x: x @ x, x), 2 * np.eye(3))
+    assert np.allclose(dd.hessian(lambda x: x @ H @ x, x), H + H.T, rtol=0, atol=1e-15)
+    assert np.array_equal(dd.hessian(lambda x: np.dot(x, x), x), 2 * np.eye(3))
+
+
+def test_gradient_at_mpf_points_keeps_every_digit():
+    with mpmath.workdps(50):
+        x = [mpmath.mpf(1) / 3, mpmath.mpf(2) / 7]
+        ref0 = 2 * x[0] * mpmath.sin(x[0]) + (x[0] ** 2 + x[1] ** 2) * mpmath.cos(x[0])
+        ref1 = 2 * x[1] * mpmath.sin(x[0])
+        for chunk in (1, 2):
+            g = dd.gradient(lambda x: np.sum(x * x) * dd.sin(x[0]), x, chunk=chunk)
+            assert all(isinstance(e, mpmath.mpf) for e in g)
+            assert abs(g[0] - ref0) < mpmath.mpf(10) ** -45
+            assert abs(g[1] - ref1) < mpmath.mpf(10) ** -45
+
+
+def test_object_array_of_duals_is_differentiated_or_refused():
+    def filled(x):
+        out = np.empty(2, dtype=object)
+        out[0] = x[0] * x[1]
+        out[1] = dd.sin(x[0])
+        return out
+
+    expected = [[2.0, 1.0], [math.cos(1.0), 0.0]]
+    for chunk in (1, 2):
+        assert np.array_equal(dd.jacobian(filled, [1.0, 2.0], chunk=chunk), expected)
+
+    def half_filled(x):
+        out = np.empty(2, dtype=object)
+        out[0] = x[0]
+        return out
+
+    with pytest.raises(TypeError, match=r"entry \(1,\) is NoneType"):
+        dd.jacobian(half_filled, [1.0, 2.0])
+
+
+def test_jacobian_at_a_dual_point_is_a_dual_of_jacobians():
+    F = lambda y: np.sin(np.outer(y, y)) + np.cos(np.dot(y, y))
+    x0, dx = np.array([0.3, 0.5]), np.array([1.0, -2.0])
+    got = dd.jacobian(F, dd.Dual(x0, dx))
+    assert np.allclose(got.value, dd.jacobian(F, x0), rtol=1e-14, atol=0)
+    h = 1e-6  # central difference of the Jacobian along dx, against its derivative
+    fd = (dd.jacobian(F, x0 + h * dx) - dd.jacobian(F, x0 - h * dx)) / (2 * h)
+    assert np.allclose(got.tangent, fd, rtol=1e-8, atol=1e-9)

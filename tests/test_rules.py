@@ -213,3 +213,66 @@ def test_abs_kink_and_hypot_origin_conventions():
     assert dd.derivative(dd.arctan2).grad(0.0, 0.0) == (0.0, 0.0)
     m = dd.derivative(dd.maximum)
     assert m.grad(1.0, 1.0) == (0.5, 0.5)  # ties split the tangent
+
+
+# --- regressions: each was a silent wrong number ---------------------------------------------
+
+D = lambda f: dd.derivative(f).prime
+
+
+def test_sqrt_slope_at_negative_zero_is_plus_infinity():
+    assert D(dd.sqrt)(-0.0) == math.inf
+    assert D(dd.sqrt)(0.0) == math.inf
+    assert D(lambda x: x**0.5)(-0.0) == math.inf
+    assert D(dd.sqrt)(np.array([-0.0, 0.0]))[0] == math.inf
+
+
+def test_arccosh_slope_does_not_overflow():
+    # 1/sqrt(x² - 1) = 1e-160 at 1e160, where (x - 1)(x + 1) overflows
+    assert D(dd.arccosh)(1e160) == pytest.approx(1e-160, rel=1e-15)
+    assert D(dd.arccosh)(np.array([1e160]))[0] == pytest.approx(1e-160, rel=1e-15)
+
+
+@pytest.mark.parametrize("x", [1e16, -1e16, 1e300, 0.0, 3.5])
+def test_logaddexp_of_equal_arguments_has_slope_one(x):
+    assert D(lambda x: dd.logaddexp(x, x))(x) == 1.0
+    assert D(lambda x: dd.logaddexp(x, 2.0 * x))(x) == pytest.approx(
+        float(1 / (1 + mpmath.exp(x)) + 2 / (1 + mpmath.exp(-x))), rel=1e-15
+    )
+
+
+@pytest.mark.parametrize("name", ["ln", "log2", "log10", "log1p", "sqrt", "arcsin", "arccosh"])
+def test_outside_the_domain_an_array_tangent_is_not_a_number(name):
+    f = dd.FUNCTIONS[name]
+    x = np.array([-3.0, -2.0, 0.5 if name != "arccosh" else 2.0])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        y = f(dd.Dual(x, 1.0))
+    assert np.isnan(y.value[:2]).all() and np.isnan(y.tangent[:2]).all()
+    assert np.isfinite(y.value[2]) and np.isfinite(y.tangent[2])
+
+
+def test_fmax_and_fmin_ignore_nan_and_share_ties():
+    a = dd.Dual(np.array([np.nan, 1.0, 2.0]), 1.0)
+    b = dd.Dual(np.array([1.0, 1.0, np.nan]), 10.0)
+    r = np.fmax(a, b)
+    assert np.array_equal(r.value, [1.0, 1.0, 2.0]) and np.array_equal(r.tangent, [10.0, 5.5, 1.0])
+    r = np.maximum(a, b)
+    assert np.isnan(r.value[0]) and np.isnan(r.tangent[0]) and r.tangent[1] == 5.5
+    r = np.fmin(a, b)
+    assert np.array_equal(r.tangent, [10.0, 5.5, 1.0])
+
+
+def test_tie_convention_is_the_same_everywhere():
+    """At a tie the tangent is shared evenly among the tied arguments (JAX's convention)."""
+    at1 = [
+        D(lambda x: np.maximum(x, 1.0))(1.0),
+        D(lambda x: np.minimum(x, 1.0))(1.0),
+        D(lambda x: np.fmax(x, 1.0))(1.0),
+        D(lambda x: dd.maximum(1.0, x))(1.0),
+        D(lambda x: np.clip(x, 1.0, None))(1.0),
+        D(lambda x: np.clip(x, None, 1.0))(1.0),
+        D(lambda x: np.clip(x, 1.0, 2.0))(1.0),
+    ]
+    assert at1 == [0.5] * 7
+    assert np.array_equal(dd.gradient(np.max, [1.0, 1.0, 0.0]), [0.5, 0.5, 0.0])
+    assert np.array_equal(dd.gradient(np.min, [2.0, 2.0, 2.0]), [1 / 3] * 3)
