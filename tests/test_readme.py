@@ -5,8 +5,12 @@ from __future__ import annotations
 import math
 import pathlib
 import re
+import subprocess
+import sys
 
 import mpmath
+import numpy as np
+import pytest
 
 README = pathlib.Path(__file__).resolve().parent.parent / "README.md"
 
@@ -18,7 +22,7 @@ def blocks() -> list[str]:
 def test_readme_python_blocks_run():
     import dualdiff as dd
 
-    ns: dict = {}
+    ns: dict = {"__name__": "__main__"}
     try:
         for code in blocks():
             if "LocalCluster" in code:  # the cluster example: run small, without a cluster
@@ -50,3 +54,21 @@ def test_docs_examples_run():
     for page in sorted(docs.glob("*.md")):
         for code in re.findall(r"```python\n(.*?)```", page.read_text(), flags=re.S):
             exec(compile(code, str(page), "exec"), {})
+
+
+@pytest.mark.slow
+def test_readme_dask_example_runs_as_a_script(tmp_path):
+    """Pasted into a file and run, the cluster example works (worker processes re-import it)."""
+    (code,) = [c for c in blocks() if "LocalCluster" in c]
+    code = code.replace("100_000_000", "20_000").replace("1_000_000", "5_000")
+    script = tmp_path / "example.py"
+    script.write_text(code)
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    total = float(done.stdout.split()[0])
+    xs = np.linspace(0.01, 3.0, 20_000)
+    assert total == pytest.approx(
+        float(np.sum(2 * xs * np.sin(xs) + xs**2 * np.cos(xs))), rel=1e-12
+    )
