@@ -426,11 +426,14 @@ def scale(s: Any, t: Any) -> Any:
     """
     if isinstance(s, Dual) or isinstance(t, Dual):
         return s * t  # each level of a nested number applies the policy in its own products
-    if _scalar_kind(s) and _scalar_kind(t):
+    ks, kt = _scalar_kind(s), _scalar_kind(t)
+    if ks and kt:
         r = s * t
         if r == r or s != s or t != t:
             return r
         return like(0.0, r) if not isinstance(r, np.generic) else r.dtype.type(0.0)
+    if (ks and s != 0 and s - s == 0) or (kt and t != 0 and t - t == 0):
+        return s * t  # a finite non-zero scalar factor: no 0·∞ can arise
     with np.errstate(invalid="ignore"):
         r = s * t
     if _nan_free(r):
