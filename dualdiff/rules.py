@@ -517,3 +517,22 @@ def log(x: Any, base: Any = None) -> Any:
 
 
 FUNCTIONS["log"] = log
+
+
+def listing() -> str:
+    """The public functions of the table, for the README: each row with its aliases, in order.
+
+    >>> listing().split(" · ")[0]
+    '`exp`'
+    """
+    aliases: dict[str, list[str]] = {}
+    for alias, fn in FUNCTIONS.items():
+        if alias != fn.__name__:
+            aliases.setdefault(fn.__name__, []).append(alias)
+    names = [*RULES, "log"]
+    items = []
+    for n in names:
+        shown = "log(x, base)" if n == "log" else n
+        extra = "".join(f" (`{a}`)" for a in aliases.get(n, ()))
+        items.append(f"`{shown}`{extra}")
+    return " · ".join(items)

@@ -72,3 +72,13 @@ def test_readme_dask_example_runs_as_a_script(tmp_path):
     assert total == pytest.approx(
         float(np.sum(2 * xs * np.sin(xs) + xs**2 * np.cos(xs))), rel=1e-12
     )
+
+
+def test_readme_lists_exactly_the_rule_table():
+    """Adding a row to the table is the only edit: this says what to paste into the README."""
+    from dualdiff.rules import listing
+
+    text = README.read_text()
+    start = text.index("-->\n", text.index("<!-- functions:")) + 4
+    shown = text[start : text.index("\n<!-- end functions -->")]
+    assert shown == listing(), f"paste into README.md:\n{listing()}"
