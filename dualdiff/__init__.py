@@ -15,7 +15,7 @@ from .directions import Directions
 from .dual import Dual, new_tag
 from .errors import DomainError, NonFiniteError
 from .multivariate import gradient, hessian, jacobian, jvp
-from .rules import FUNCTIONS, RULES, Domain, Rule, register
+from .rules import FUNCTIONS, RULES, Domain, Rule, register, unregister
 from .validate import ValidationReport, validate
 
 # every row of the rule table, and every alias, is a public function: one row adds one name
@@ -46,6 +46,7 @@ __all__ = [
     "new_tag",
     "pi",
     "register",
+    "unregister",
     "validate",
     *FUNCTIONS,
 ]

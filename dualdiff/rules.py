@@ -31,7 +31,7 @@ from . import hooks as _hooks
 from .dual import Dual, base_value, fmt, is_constant, lincomb, parts, scale, top_tag
 from .errors import DomainError
 
-__all__ = ["FUNCTIONS", "RULES", "Domain", "Rule", "log", "register"]
+__all__ = ["FUNCTIONS", "RULES", "Domain", "Rule", "listing", "log", "register", "unregister"]
 
 _mk = _dual._mk
 _MPF = mp.mpf
@@ -296,15 +296,17 @@ def register(
     only, as a faster path.
 
     >>> import math, dualdiff as dd
-    >>> sigmoid = dd.register("sigmoid", lambda x: 1 / (1 + math.exp(-x)),
-    ...                       lambda x, y: y * (1 - y))
-    >>> sigmoid(dd.Dual(0.0, 1.0))
+    >>> softsign = dd.register("softsign", lambda x: x / (1 + abs(x)),
+    ...                        lambda x, y: 1 / (1 + dd.abs(x)) ** 2)
+    >>> softsign(dd.Dual(1.0, 1.0))
     Dual(0.5, 0.25)
+    >>> dd.unregister("softsign")
     """
     if not name.isidentifier():
         raise ValueError(f"register: name must be an identifier, got {name!r}")
-    if name in RULES:
-        raise ValueError(f"register: {name!r} is already in the rule table")
+    for n in (name, *aliases):
+        if n in FUNCTIONS:
+            raise ValueError(f"register: {n!r} is already in the rule table")
     arity = len(inspect.signature(deriv).parameters) - 1
     if arity not in (1, 2):
         raise ValueError(
@@ -326,9 +328,26 @@ def register(
     for alias in (name, *aliases):
         FUNCTIONS[alias] = fn
     for u in (numpy, *ufuncs):
-        if isinstance(u, np.ufunc):
+        if isinstance(u, np.ufunc) and u not in _dual.UFUNCS:  # the first row owns a ufunc
             _dual.UFUNCS[u] = fn
     return fn
+
+
+def unregister(name: str) -> None:
+    """Remove a row that :func:`register` added, with its aliases and NumPy ufunc links.
+
+    >>> import dualdiff as dd
+    >>> _ = dd.register("cube", lambda x: x**3, lambda x, y: 3 * x**2)
+    >>> dd.unregister("cube"); "cube" in dd.RULES
+    False
+    """
+    rule = RULES.pop(name, None)
+    if rule is None:
+        raise ValueError(f"unregister: {name!r} is not in the rule table")
+    for alias in [a for a, fn in FUNCTIONS.items() if fn is rule.fn]:
+        del FUNCTIONS[alias]
+    for u in [u for u, fn in _dual.UFUNCS.items() if fn is rule.fn]:
+        del _dual.UFUNCS[u]
 
 
 # --- helpers used by the derivative formulas ------------------------------------------------------

@@ -159,41 +159,52 @@ def test_log_any_base():
             dd.log(2.0, base)
 
 
-def test_register_a_user_function():
-    sig = dd.register(
+def test_register_a_user_function(register):
+    sig = register(
         "test_sigmoid",
         lambda x: 1 / (1 + math.exp(-x)),
         lambda x, y: y * (1 - y),
         numpy=lambda x: 1 / (1 + np.exp(-x)),
         mpmath=lambda x: 1 / (1 + mpmath.exp(-x)),
     )
-    try:
-        assert dd.RULES["test_sigmoid"].fn is sig and dd.FUNCTIONS["test_sigmoid"] is sig
-        f = dd.derivative(sig)
-        with mpmath.workdps(50):
-            for x in (-3.0, 0.0, 2.5):
-                ref1 = mpmath.diff(lambda t: 1 / (1 + mpmath.exp(-t)), mpmath.mpf(x))
-                ref2 = mpmath.diff(lambda t: 1 / (1 + mpmath.exp(-t)), mpmath.mpf(x), 2)
-                assert close(f.prime(x), ref1, REL)
-                assert close(f.prime.prime(x), ref2, 1e-12, 1e-15)
-        np.testing.assert_allclose(f.prime(np.array([0.0])), [0.25])
-        with pytest.raises(ValueError, match="already in the rule table"):
-            dd.register("test_sigmoid", math.exp, lambda x, y: y)
-    finally:
-        del dd.RULES["test_sigmoid"], dd.FUNCTIONS["test_sigmoid"]
+    assert dd.RULES["test_sigmoid"].fn is sig and dd.FUNCTIONS["test_sigmoid"] is sig
+    f = dd.derivative(sig)
+    with mpmath.workdps(50):
+        for x in (-3.0, 0.0, 2.5):
+            ref1 = mpmath.diff(lambda t: 1 / (1 + mpmath.exp(-t)), mpmath.mpf(x))
+            ref2 = mpmath.diff(lambda t: 1 / (1 + mpmath.exp(-t)), mpmath.mpf(x), 2)
+            assert close(f.prime(x), ref1, REL)
+            assert close(f.prime.prime(x), ref2, 1e-12, 1e-15)
+    np.testing.assert_allclose(f.prime(np.array([0.0])), [0.25])
 
 
-def test_register_refuses_mpf_without_mpmath_and_bad_signatures():
-    tw = dd.register("test_twice", lambda x: 2 * x, lambda x, y: 2.0)
-    try:
-        assert tw(3.0) == 6.0
-        np.testing.assert_array_equal(tw(np.array([1.0, 2.0])), [2.0, 4.0])
-        with pytest.raises(TypeError, match="test_twice has no mpmath implementation"):
-            tw(mpmath.mpf(1))
-        with pytest.raises(ValueError, match="deriv must take"):
-            dd.register("test_bad", math.exp, lambda: 1.0)
-    finally:
-        del dd.RULES["test_twice"], dd.FUNCTIONS["test_twice"]
+def test_register_refuses_names_already_taken(register):
+    register("test_taken", math.exp, lambda x, y: y)
+    for name in ("test_taken", "sin", "asin", "sigmoid"):
+        with pytest.raises(ValueError, match=f"'{name}' is already in the rule table"):
+            dd.register(name, math.exp, lambda x, y: y)
+    with pytest.raises(ValueError, match="'acos' is already"):
+        dd.register("test_new", math.exp, lambda x, y: y, aliases=("acos",))
+    assert "test_new" not in dd.FUNCTIONS
+
+
+def test_unregister_removes_the_row_aliases_and_ufunc_links():
+    dd.register("test_gone", np.exp, lambda x, y: y, numpy=np.exp2, aliases=("test_gone2",))
+    dd.unregister("test_gone")
+    assert "test_gone" not in dd.RULES and "test_gone2" not in dd.FUNCTIONS
+    assert dd.dual.UFUNCS[np.exp2] is dd.exp2
+    with pytest.raises(ValueError, match="'test_gone' is not in the rule table"):
+        dd.unregister("test_gone")
+
+
+def test_register_refuses_mpf_without_mpmath_and_bad_signatures(register):
+    tw = register("test_twice", lambda x: 2 * x, lambda x, y: 2.0)
+    assert tw(3.0) == 6.0
+    np.testing.assert_array_equal(tw(np.array([1.0, 2.0])), [2.0, 4.0])
+    with pytest.raises(TypeError, match="test_twice has no mpmath implementation"):
+        tw(mpmath.mpf(1))
+    with pytest.raises(ValueError, match="deriv must take"):
+        dd.register("test_bad", math.exp, lambda: 1.0)
 
 
 def test_functions_refuse_unsupported_kinds():
