@@ -9,6 +9,7 @@
 """
 
 from . import arrayfuncs as _arrayfuncs  # noqa: F401  (registers the NumPy functions)
+from . import linalg as _linalg  # noqa: F401  (registers numpy.linalg)
 from .api import Derivative, derivative
 from .debug import check_finite
 from .directions import Directions

@@ -29,6 +29,7 @@ from .dual import (
     _mk,
     _shape,
     add,
+    base_value,
     divide,
     multiply,
     parts,
@@ -124,6 +125,10 @@ for _f in (
     np.squeeze,
     np.expand_dims,
     np.broadcast_to,
+    np.trace,
+    np.diagonal,
+    np.tril,
+    np.triu,
 ):
     ARRAY_FUNCTIONS[_f] = _linear(_f)
 
@@ -324,6 +329,24 @@ if hasattr(np, "amax"):
     ARRAY_FUNCTIONS[np.amin] = ARRAY_FUNCTIONS[np.min]
 
 
+@implements(np.sort)
+def _sort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, **kw: Any) -> Any:
+    """Sorted values carry the tangents of the entries they came from; tied entries share
+    their tangents evenly (:func:`~dualdiff.rules.tie_weights`), whatever order sort chose."""
+    _no_extras("sort", order=order)
+    if axis is None:
+        a, axis = np.ravel(a), -1
+    idx = np.argsort(base_value(a), axis=axis, kind="stable")
+    v = np.take_along_axis(a._v, idx, axis)
+    t = np.take_along_axis(a._t, idx, axis)
+    b = np.moveaxis(base_value(v), axis, -1)
+    if b.shape[-1] > 1 and np.any(b[..., 1:] == b[..., :-1]):  # ties: share within each group
+        w = tie_weights(b[..., :, None] == b[..., None, :], axis=-1)
+        tm = np.moveaxis(t, axis, -1)
+        t = np.moveaxis(np.sum(w * np.expand_dims(tm, -2), axis=-1), -1, axis)
+    return _mk(v, t, a._tag)
+
+
 @implements(np.take_along_axis)
 def _take_along_axis(a: Any, indices: Any, axis: int) -> Any:
     return _mk(np.take_along_axis(a._v, indices, axis), np.take_along_axis(a._t, indices, axis),
@@ -333,19 +356,6 @@ def _take_along_axis(a: Any, indices: Any, axis: int) -> Any:
 # functions whose result is an index or a truth value look at the value only
 for _f in (np.argmax, np.argmin, np.argsort, np.nonzero):
     ARRAY_FUNCTIONS[_f] = functools.partial(lambda f, a, *args, **kw: f(a._v, *args, **kw), _f)
-
-
-@implements(np.linalg.norm)
-def _norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Any:
-    """2-norm / Frobenius (sqrt of the sum of squares), 1-norm and max-norm of vectors."""
-    vector = (axis is not None and not isinstance(axis, tuple)) or x.ndim == 1
-    if ord is None or ord == "fro" or (ord == 2 and vector):
-        return rules.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
-    if ord == 1 and vector:
-        return np.sum(rules.abs(x), axis=axis, keepdims=keepdims)
-    if ord == np.inf and vector:
-        return np.max(rules.abs(x), axis=axis, keepdims=keepdims)
-    raise TypeError(f"numpy.linalg.norm on Duals takes ord None, 2, 'fro', 1 or inf, not {ord!r}")
 
 
 # --- ufuncs for the operators and for predicates on values ---

@@ -304,6 +304,31 @@ def _take(a: Directions, indices: Any, axis: int | None = None) -> Directions:
     return Directions(np.take(a.array, indices, axis=_vaxis(axis, a.ndim)))
 
 
+def _trace(a: Directions, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Directions:
+    nd = a.ndim
+    return Directions(np.trace(a.array, offset, _vaxis(axis1, nd), _vaxis(axis2, nd)))
+
+
+def _diagonal(a: Directions, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Directions:
+    nd = a.ndim
+    return Directions(np.diagonal(a.array, offset, _vaxis(axis1, nd), _vaxis(axis2, nd)))
+
+
+def _tril(a: Directions, k: int = 0) -> Directions:  # the last two axes: k is a batch axis
+    return Directions(np.tril(a.array, k))
+
+
+def _triu(a: Directions, k: int = 0) -> Directions:
+    return Directions(np.triu(a.array, k))
+
+
+def _solve(a: Any, b: Directions) -> Directions:
+    """solve(a, b) for a constant matrix a and a vector-mode right-hand side."""
+    if b.ndim == 1:  # one vector per direction: solve for all k at once as columns
+        return Directions(np.moveaxis(np.linalg.solve(a, b.array.T), -1, 0))
+    return Directions(np.linalg.solve(a, b.array))
+
+
 def _shape_fn(a: Directions) -> tuple[int, ...]:
     return a.shape
 
@@ -329,6 +354,11 @@ _FUNCS = {
     np.where: _where,
     np.take_along_axis: _take_along_axis,
     np.take: _take,
+    np.trace: _trace,
+    np.diagonal: _diagonal,
+    np.tril: _tril,
+    np.triu: _triu,
+    np.linalg.solve: _solve,
     np.shape: _shape_fn,
     np.ndim: _ndim_fn,
 }

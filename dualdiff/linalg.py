@@ -1,0 +1,388 @@
+"""``numpy.linalg`` on Duals: each function's forward rule.
+
+The rules are the standard ones (Giles, "Collected matrix derivative results for forward and
+reverse mode AD", 2008; the same as JAX's): d(A⁻¹) = -A⁻¹ dA A⁻¹, d log|det A| = tr(A⁻¹ dA),
+and so on, always solving rather than inverting. They are written with NumPy calls that dispatch
+again on what they get, so one rule serves every layout: a plain tangent, vector mode's
+``Directions`` (its direction axis is one more batch axis, since matrix functions act on the
+last two axes) and nested Duals (Hessians), where the value is itself a Dual. Stacked matrices
+(``(..., n, n)``) work throughout.
+
+>>> import numpy as np, dualdiff as dd
+>>> A = np.array([[2.0, 1.0], [1.0, 3.0]])
+>>> f = dd.derivative(lambda t: np.linalg.det(A + t * np.eye(2)))
+>>> round(f.prime(0.0), 12)                      # d/dt det(A + tI) at 0 = tr(adj A) = 5
+5.0
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from . import rules
+from .arrayfuncs import implements
+from .dual import _mk, base_value, parts, top_tag
+
+__all__ = ["SlogdetResult"]
+
+
+def _result(example: Any, *items: Any) -> Any:
+    """``items`` in the result type NumPy uses for this function (a named tuple in NumPy 2)."""
+    kind = type(example)
+    return tuple(items) if kind is tuple else kind(*items)
+
+
+_EIGH, _EIG = np.linalg.eigh(np.eye(1)), np.linalg.eig(np.eye(1))
+_SVD, _QR = np.linalg.svd(np.eye(1)), np.linalg.qr(np.eye(1))
+
+
+class SlogdetResult(NamedTuple):
+    """``(sign, logabsdet)``, as NumPy returns them; ``logabsdet`` carries the tangent."""
+
+    sign: Any
+    logabsdet: Any
+
+
+def _mT(x: Any) -> Any:
+    """The matrix transpose of the last two axes (any kind of value or tangent)."""
+    return np.swapaxes(x, -1, -2)
+
+
+def _tr(x: Any) -> Any:
+    return np.trace(x, axis1=-2, axis2=-1)
+
+
+def _eye_like(v: Any) -> Any:
+    return np.eye(np.shape(base_value(v))[-1])
+
+
+def _lower_used(dA: Any) -> Any:
+    """What a routine that reads only the lower triangle sees of a perturbation dA."""
+    return np.tril(dA) + _mT(np.tril(dA, -1))
+
+
+def _distinct(w: Any, who: str) -> None:
+    """Refuse where eigenvectors (or singular vectors) are not differentiable: repeated values."""
+    b = np.asarray(base_value(w))
+    if b.dtype.kind == "f":
+        gaps = b[..., :, None] - b[..., None, :]
+        n = b.shape[-1]
+        if np.any((gaps == 0) & ~np.eye(n, dtype=bool)):
+            raise ValueError(
+                f"{who}: the vectors are not differentiable where two values coincide "
+                f"(got {b}); use the values alone (eigvalsh, svd(compute_uv=False))"
+            )
+
+
+def _gap_inverse(w: Any) -> Any:
+    """F with F[i, j] = 1 / (w[j] - w[i]) off the diagonal and 0 on it."""
+    eye = _eye_like(w)
+    return 1 / (w[..., None, :] - w[..., :, None] + eye) - eye
+
+
+@implements(np.linalg.solve)
+def _solve(a: Any, b: Any) -> Any:
+    """x = A⁻¹ b; dx = A⁻¹ (db - dA x)."""
+    tag = top_tag(a, b)
+    (av, at), (bv, bt) = parts(a, tag), parts(b, tag)
+    x = np.linalg.solve(av, bv)
+    rhs = bt
+    if at is not None:
+        ax = np.matmul(at, x)
+        rhs = -ax if rhs is None else rhs - ax
+    return _mk(x, np.linalg.solve(av, rhs), tag)
+
+
+@implements(np.linalg.inv)
+def _inv(a: Any) -> Any:
+    """Y = A⁻¹; dY = -Y dA Y."""
+    y = np.linalg.inv(a._v)
+    return _mk(y, -np.matmul(np.matmul(y, a._t), y), a._tag)
+
+
+@implements(np.linalg.det)
+def _det(a: Any) -> Any:
+    """d det A = det A · tr(A⁻¹ dA)."""
+    d = np.linalg.det(a._v)
+    return _mk(d, d * _tr(np.linalg.solve(a._v, a._t)), a._tag)
+
+
+@implements(np.linalg.slogdet)
+def _slogdet(a: Any) -> SlogdetResult:
+    """d log|det A| = tr(A⁻¹ dA); the sign is locally constant."""
+    sign, logdet = np.linalg.slogdet(a._v)
+    return SlogdetResult(sign, _mk(logdet, _tr(np.linalg.solve(a._v, a._t)), a._tag))
+
+
+@implements(np.linalg.cholesky)
+def _cholesky(a: Any, upper: bool = False) -> Any:
+    """A = L Lᵀ (A's lower triangle is read): dL = L Φ(L⁻¹ dA L⁻ᵀ), Φ = the lower triangle with
+    the diagonal halved."""
+    lo = np.linalg.cholesky(a._v)
+    dA = _lower_used(a._t)
+    s = np.linalg.solve(lo, _mT(np.linalg.solve(lo, _mT(dA))))  # L⁻¹ dA L⁻ᵀ
+    phi = np.tril(s) - 0.5 * (s * _eye_like(a._v))
+    r = _mk(lo, np.matmul(lo, phi), a._tag)
+    return _mT(r) if upper else r
+
+
+def _eigh_parts(a: Any, UPLO: str) -> tuple[Any, Any, Any]:
+    if UPLO not in ("L", "U"):
+        raise ValueError(f"numpy.linalg.eigh: UPLO must be 'L' or 'U', got {UPLO!r}")
+    w, v = np.linalg.eigh(a._v, UPLO=UPLO)
+    dA = _lower_used(a._t) if UPLO == "L" else _mT(_lower_used(_mT(a._t)))
+    return w, v, np.matmul(np.matmul(_mT(v), dA), v)
+
+
+@implements(np.linalg.eigvalsh)
+def _eigvalsh(a: Any, UPLO: str = "L") -> Any:
+    """dw = diag(Vᵀ dA V)."""
+    w, _, m = _eigh_parts(a, UPLO)
+    return _mk(w, np.diagonal(m, axis1=-2, axis2=-1), a._tag)
+
+
+@implements(np.linalg.eigh)
+def _eigh(a: Any, UPLO: str = "L") -> Any:
+    """dw = diag(M), dV = V (F ∘ M) with M = Vᵀ dA V, F[i, j] = 1/(w[j] - w[i])."""
+    w, v, m = _eigh_parts(a, UPLO)
+    _distinct(w, "numpy.linalg.eigh")
+    dv = np.matmul(v, _gap_inverse(w) * m)
+    return _result(_EIGH, _mk(w, np.diagonal(m, axis1=-2, axis2=-1), a._tag), _mk(v, dv, a._tag))
+
+
+def _real_eig(a: Any, who: str) -> tuple[Any, Any, Any]:
+    w, v = np.linalg.eig(a._v)
+    if np.iscomplexobj(base_value(w)):
+        raise TypeError(
+            f"{who}: the eigenvalues are complex, and Duals are real; "
+            "complex eigenvalues are not supported"
+        )
+    return w, v, np.linalg.solve(v, np.matmul(a._t, v))  # V⁻¹ dA V
+
+
+@implements(np.linalg.eigvals)
+def _eigvals(a: Any) -> Any:
+    """Real eigenvalues: dw = diag(V⁻¹ dA V)."""
+    w, _, m = _real_eig(a, "numpy.linalg.eigvals")
+    return _mk(w, np.diagonal(m, axis1=-2, axis2=-1), a._tag)
+
+
+@implements(np.linalg.eig)
+def _eig(a: Any) -> Any:
+    """Real, distinct eigenvalues: dV = V (F ∘ M), then each column kept at unit length."""
+    w, v, m = _real_eig(a, "numpy.linalg.eig")
+    _distinct(w, "numpy.linalg.eig")
+    dv = np.matmul(v, _gap_inverse(w) * m)
+    dv = dv - v * np.sum(v * dv, axis=-2, keepdims=True)  # NumPy normalises the columns
+    return _result(_EIG, _mk(w, np.diagonal(m, axis1=-2, axis2=-1), a._tag), _mk(v, dv, a._tag))
+
+
+@implements(np.linalg.svd)
+def _svd(a: Any, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False):
+    """A = U diag(s) Vᵀ: ds = diag(Uᵀ dA V), and (distinct s) the vectors by JAX's rule."""
+    m_, n_ = np.shape(base_value(a._v))[-2:]
+    u, s, vt = np.linalg.svd(a._v, full_matrices=False)
+    v = _mT(vt)
+    ds_mat = np.matmul(np.matmul(_mT(u), a._t), v)
+    ds = np.diagonal(ds_mat, axis1=-2, axis2=-1)
+    if not compute_uv:
+        return _mk(s, ds, a._tag)
+    if full_matrices and m_ != n_:
+        raise TypeError(
+            "numpy.linalg.svd on Duals: full_matrices=True of a non-square matrix has vectors "
+            "that are not unique; use full_matrices=False"
+        )
+    _distinct(s, "numpy.linalg.svd")
+    eye = _eye_like(s)
+    srow, scol = s[..., None, :], s[..., :, None]
+    f = 1 / ((srow + scol) * (srow - scol) + eye) - eye  # 1 / (s_j² - s_i²)
+    dss = ds_mat * srow
+    sds = scol * ds_mat
+    du = np.matmul(u, f * (dss + _mT(dss)))
+    dv = np.matmul(v, f * (sds + _mT(sds)))
+    if m_ > n_:
+        dav = np.matmul(a._t, v)
+        du = du + (dav - np.matmul(u, np.matmul(_mT(u), dav))) / srow
+    elif n_ > m_:
+        dau = np.matmul(_mT(a._t), u)
+        dv = dv + (dau - np.matmul(v, np.matmul(vt, dau))) / srow
+    return _result(_SVD, _mk(u, du, a._tag), _mk(s, ds, a._tag), _mk(vt, _mT(dv), a._tag))
+
+
+@implements(np.linalg.qr)
+def _qr(a: Any, mode: str = "reduced") -> Any:
+    """A = QR (m >= n): with X = Qᵀ dA R⁻¹ and Ω = tril(X, -1) - tril(X, -1)ᵀ,
+    dQ = Q (Ω - X) + dA R⁻¹ and dR = (X - Ω) R."""
+    m_, n_ = np.shape(base_value(a._v))[-2:]
+    if mode not in ("reduced", "r", "complete"):
+        raise ValueError(f"numpy.linalg.qr on Duals: mode {mode!r} is not supported")
+    if m_ < n_ or (mode == "complete" and m_ != n_):
+        raise TypeError(
+            "numpy.linalg.qr on Duals needs m >= n (and a square matrix for mode='complete'): "
+            "otherwise Q or R is not unique"
+        )
+    q, r = np.linalg.qr(a._v)
+    da_rinv = _mT(np.linalg.solve(_mT(r), _mT(a._t)))  # dA R⁻¹
+    x = np.matmul(_mT(q), da_rinv)
+    low = np.tril(x, -1)
+    omega = low - _mT(low)
+    dr = np.matmul(x - omega, r)
+    if mode == "r":
+        return _mk(r, dr, a._tag)
+    dq = np.matmul(q, omega - x) + da_rinv
+    return _result(_QR, _mk(q, dq, a._tag), _mk(r, dr, a._tag))
+
+
+@implements(np.linalg.lstsq)
+def _lstsq(a: Any, b: Any, rcond: Any = None) -> tuple[Any, Any, int, Any]:
+    """Full column rank: AᵀA dx = dAᵀ (b - A x) + Aᵀ (db - dA x) (the normal equations)."""
+    tag = top_tag(a, b)
+    (av, at), (bv, bt) = parts(a, tag), parts(b, tag)
+    x, _, rank, _ = np.linalg.lstsq(base_value(av), base_value(bv), rcond=rcond)
+    n_ = np.shape(base_value(av))[-1]
+    if rank < n_:
+        raise ValueError(
+            f"numpy.linalg.lstsq on Duals needs full column rank ({n_}), got rank {rank}: "
+            "the least-squares solution is not differentiable there"
+        )
+    ata = np.matmul(_mT(av), av)
+    x = np.linalg.solve(ata, np.matmul(_mT(av), bv))  # the same x, in the kind of av and bv
+    resid = bv - np.matmul(av, x)
+    rhs = None
+    if at is not None:
+        rhs = np.matmul(_mT(at), resid) - np.matmul(_mT(av), np.matmul(at, x))
+    if bt is not None:
+        tb = np.matmul(_mT(av), bt)
+        rhs = tb if rhs is None else rhs + tb
+    xd = _mk(x, np.linalg.solve(ata, rhs), tag)
+    m_ = np.shape(base_value(av))[-2]
+    if m_ > n_:
+        r = b - np.matmul(a, xd)
+        residuals = np.atleast_1d(np.sum(r * r, axis=0))
+    else:
+        residuals = np.empty((0,))
+    return xd, residuals, int(rank), np.linalg.svd(a, compute_uv=False)
+
+
+@implements(np.linalg.pinv)
+def _pinv(a: Any, rcond: Any = None, hermitian: bool = False, **kw: Any) -> Any:
+    """X = A⁺ (constant rank): dX = -X dA X + X Xᵀ dAᵀ (I - A X) + (I - X A) dAᵀ Xᵀ X."""
+    x = np.linalg.pinv(a._v) if rcond is None else np.linalg.pinv(a._v, rcond)
+    av, da = a._v, a._t
+    m_, n_ = np.shape(base_value(av))[-2:]
+    i_m, i_n = np.eye(m_), np.eye(n_)
+    dx = (
+        -np.matmul(np.matmul(x, da), x)
+        + np.matmul(np.matmul(np.matmul(x, _mT(x)), _mT(da)), i_m - np.matmul(av, x))
+        + np.matmul(np.matmul(i_n - np.matmul(x, av), _mT(da)), np.matmul(_mT(x), x))
+    )
+    return _mk(x, dx, a._tag)
+
+
+@implements(np.linalg.matrix_power)
+def _matrix_power(a: Any, n: int) -> Any:
+    """Repeated products by the product rule (A⁻¹ first for negative n)."""
+    if not isinstance(n, (int, np.integer)):
+        raise TypeError(f"numpy.linalg.matrix_power: exponent must be an integer, got {n!r}")
+    if n == 0:
+        return np.broadcast_to(_eye_like(a._v), a.shape).copy()
+    if n < 0:
+        a, n = np.linalg.inv(a), -n
+    result, base = None, a
+    while n:
+        if n & 1:
+            result = base if result is None else np.matmul(result, base)
+        n >>= 1
+        if n:
+            base = np.matmul(base, base)
+    return result
+
+
+@implements(np.linalg.multi_dot)
+def _multi_dot(arrays: Any, *, out: Any = None) -> Any:
+    if out is not None:
+        raise TypeError("numpy.linalg.multi_dot on Duals does not support out")
+    return functools.reduce(np.matmul, arrays)
+
+
+@implements(np.linalg.matrix_rank)
+def _matrix_rank(a: Any, *args: Any, **kwargs: Any) -> Any:
+    """The rank is an integer: it has no tangent."""
+    return np.linalg.matrix_rank(base_value(a), *args, **kwargs)
+
+
+@implements(np.linalg.cond)
+def _cond(x: Any, p: Any = None) -> Any:
+    """p None, 2, -2: a ratio of singular values; otherwise ‖A‖ ‖A⁻¹‖ in that norm."""
+    if p is None or p in (2, -2):
+        s = np.linalg.svd(x, compute_uv=False)
+        big, small = s[..., 0], s[..., -1]
+        return big / small if p != -2 else small / big
+    return _norm(x, p, axis=(-2, -1)) * _norm(np.linalg.inv(x), p, axis=(-2, -1))
+
+
+@implements(np.linalg.norm)
+def _norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Any:
+    """Every vector and matrix norm NumPy has, written with the Dual rules (abs, sqrt, svd)."""
+    nd = x.ndim
+    if axis is None:
+        if ord is None:
+            r = rules.sqrt(np.sum(x * x))
+            return np.reshape(r, (1,) * nd) if keepdims else r
+        if nd not in (1, 2):
+            raise ValueError("Improper number of dimensions to norm.")
+        axis = tuple(range(nd))
+    axes = (axis,) if not isinstance(axis, tuple) else axis
+    axes = tuple(ax % nd for ax in axes)
+    if len(axes) == 1:
+        r = _vector_norm(x, ord, axes[0])
+    elif len(axes) == 2:
+        r = _matrix_norm(x, ord, axes)
+    else:
+        raise ValueError("Improper number of dimensions to norm.")
+    if keepdims:
+        shape = [1 if i in axes else n for i, n in enumerate(x.shape)]
+        r = np.reshape(r, shape)
+    return r
+
+
+def _vector_norm(x: Any, ord: Any, axis: int) -> Any:
+    if ord is None or ord == 2:
+        return rules.sqrt(np.sum(x * x, axis=axis))
+    if ord == np.inf:
+        return np.max(rules.abs(x), axis=axis)
+    if ord == -np.inf:
+        return np.min(rules.abs(x), axis=axis)
+    if ord == 0:
+        return np.sum(base_value(x) != 0, axis=axis).astype(float)  # a count: no tangent
+    if ord == 1:
+        return np.sum(rules.abs(x), axis=axis)
+    if isinstance(ord, str):
+        raise ValueError(f"Invalid norm order '{ord}' for vectors")
+    return np.sum(rules.abs(x) ** ord, axis=axis) ** (1.0 / ord)
+
+
+def _matrix_norm(x: Any, ord: Any, axes: tuple[int, int]) -> Any:
+    row, col = axes
+    if row == col:
+        raise ValueError("Duplicate axes given.")
+    if ord is None or ord == "fro":
+        return rules.sqrt(np.sum(x * x, axis=axes))
+    if ord in (2, -2, "nuc"):
+        m = np.moveaxis(x, (row, col), (-2, -1))
+        s = np.linalg.svd(m, compute_uv=False)
+        if ord == "nuc":
+            return np.sum(s, axis=-1)
+        return np.max(s, axis=-1) if ord == 2 else np.min(s, axis=-1)
+    if ord in (1, -1):
+        sums = np.sum(rules.abs(x), axis=row)
+        c = col - 1 if col > row else col
+        return np.max(sums, axis=c) if ord == 1 else np.min(sums, axis=c)
+    if ord in (np.inf, -np.inf):
+        sums = np.sum(rules.abs(x), axis=col)
+        r = row - 1 if row > col else row
+        return np.max(sums, axis=r) if ord == np.inf else np.min(sums, axis=r)
+    raise ValueError("Invalid norm order for matrices.")
