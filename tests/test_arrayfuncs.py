@@ -91,12 +91,10 @@ def test_shape_queries_and_constants_like():
 
 def test_unsupported_functions_raise_naming_them():
     d = dd.Dual(np.ones((2, 2)), np.ones((2, 2)))
-    with pytest.raises(TypeError, match=r"numpy\.linalg\.inv has no dualdiff rule"):
-        np.linalg.inv(d)
-    with pytest.raises(TypeError, match=r"numpy\.trace has no dualdiff rule"):
-        np.trace(d)
-    with pytest.raises(TypeError, match="ord"):
-        np.linalg.norm(d, 2)
+    with pytest.raises(TypeError, match=r"numpy\.linalg\.tensorinv has no dualdiff rule"):
+        np.linalg.tensorinv(d, ind=1)
+    with pytest.raises(TypeError, match=r"numpy\.fliplr has no dualdiff rule"):
+        np.fliplr(d)
     with pytest.raises(TypeError, match="does not support out"):
         np.sum(d, out=np.empty(2))
     with pytest.raises(TypeError, match="three arguments"):
