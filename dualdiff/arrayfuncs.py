@@ -30,12 +30,15 @@ from .dual import (
     _shape,
     add,
     base_value,
+    copies,
     divide,
     multiply,
+    own,
     parts,
     power,
     subtract,
     top_tag,
+    zeros_in_layout,
 )
 from .rules import tie_weights
 
@@ -105,7 +108,9 @@ def _linear(func: Any) -> _F:
     """A function linear in its first argument: applied to the value and to the tangent."""
 
     def impl(a: Any, *args: Any, **kwargs: Any) -> Dual:
-        _no_extras(func.__name__, out=kwargs.get("out"), where=kwargs.get("where"))
+        _no_extras(func.__name__, out=kwargs.pop("out", None), where=kwargs.pop("where", None))
+        if kwargs.get("dtype", 0) is None:
+            del kwargs["dtype"]
         return _mk(
             _scalar(func(a._v, *args, **kwargs)), _scalar(func(a._t, *args, **kwargs)), a._tag
         )
@@ -158,12 +163,56 @@ def _np_size(a: Any, axis: int | None = None) -> int:
     return int(np.size(a._v, axis))
 
 
-# a new array shaped like a Dual is a constant shaped like its value
-ARRAY_FUNCTIONS[np.zeros_like] = lambda a, *args, **kw: np.zeros_like(a._v, *args, **kw)
-ARRAY_FUNCTIONS[np.ones_like] = lambda a, *args, **kw: np.ones_like(a._v, *args, **kw)
-ARRAY_FUNCTIONS[np.empty_like] = lambda a, *args, **kw: np.empty_like(a._v, *args, **kw)
-ARRAY_FUNCTIONS[np.full_like] = lambda a, fill, *args, **kw: np.full_like(a._v, fill, *args, **kw)
-ARRAY_FUNCTIONS[np.copy] = lambda a, *args, **kw: a
+def _new_like(fill: Any) -> _F:
+    """np.zeros_like and kin: a new Dual (constant, with a zero tangent in the input's layout)
+    that item assignment can fill; a non-float dtype gives a plain array (it holds no tangent)."""
+
+    def impl(a: Any, *args: Any, dtype: Any = None, shape: Any = None, **kw: Any) -> Any:
+        value = fill(a, *args) if callable(fill) else fill
+        if dtype is not None and np.dtype(dtype).kind != "f":
+            return np.full(np.shape(base_value(a)) if shape is None else shape,
+                           base_value(value) if isinstance(value, Dual) else value,
+                           dtype=dtype)  # fmt: skip
+        shape = a.shape if shape is None else ((shape,) if isinstance(shape, int) else shape)
+        out = own(_mk(zeros_in_layout(shape, base_value(a)), zeros_in_layout(shape, a._t), a._tag))
+        if dtype is not None:
+            out = out.astype(dtype)
+        if isinstance(value, Dual) or value != 0:
+            out[...] = value
+        return out
+
+    return impl
+
+
+ARRAY_FUNCTIONS[np.zeros_like] = _new_like(0.0)
+ARRAY_FUNCTIONS[np.empty_like] = _new_like(0.0)  # zeros: a derivative never reads garbage
+ARRAY_FUNCTIONS[np.ones_like] = _new_like(1.0)
+ARRAY_FUNCTIONS[np.full_like] = _new_like(lambda a, fill_value, *args: fill_value)
+
+
+@implements(np.var)
+def _var(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: float = 0,
+         keepdims: bool = False, **kw: Any) -> Any:  # fmt: skip
+    """The mean squared deviation, with ``ddof`` as NumPy."""
+    _no_extras("var", out=out, dtype=dtype, **kw)
+    d = a - np.mean(a, axis=axis, keepdims=True)
+    axes = tuple(range(a.ndim)) if axis is None else _axes(axis, a.ndim)
+    n = int(np.prod([a.shape[i] for i in axes]))
+    return np.sum(d * d, axis=axis, keepdims=keepdims) / (n - ddof)
+
+
+@implements(np.std)
+def _std(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: float = 0,
+         keepdims: bool = False, **kw: Any) -> Any:  # fmt: skip
+    """sqrt(var): at zero spread its slope is infinite, and 0·∞ = 0 keeps directions that do
+    not spread the data at 0."""
+    return rules.sqrt(_var(a, axis, dtype, out, ddof, keepdims, **kw))
+
+
+@implements(np.copy)
+def _copy(a: Any, order: str = "K", subok: bool = False) -> Any:
+    """A Dual with its own value and tangent arrays (writes to it reach nothing else)."""
+    return own(_mk(*copies(a), a._tag))
 
 
 @implements(np.prod)

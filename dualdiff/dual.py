@@ -15,6 +15,7 @@ import itertools
 import math
 import numbers
 import os
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -24,6 +25,7 @@ import numpy as np
 from . import hooks as _hooks
 from .directions import Directions, _padded
 from .errors import DomainError, ZeroDivisionDomainError
+from .ndarray_methods import NdarrayMethods
 
 __all__ = ["Dual", "new_tag"]
 
@@ -114,7 +116,7 @@ def _component(x: Any, what: str) -> Any:
     )
 
 
-class Dual(_Base):
+class Dual(_Base, NdarrayMethods):
     """A dual number ``value + tangent·ε`` with ``ε² = 0``: a value and its derivative.
 
     ``value`` and ``tangent`` may be floats, NumPy arrays (elementwise, one Dual for the whole
@@ -195,11 +197,22 @@ class Dual(_Base):
 
     @property
     def dtype(self) -> Any:
-        return getattr(self._v, "dtype", np.dtype(np.float64))
+        return getattr(base_value(self._v), "dtype", np.dtype(np.float64))
 
-    @property
-    def T(self) -> Dual:
-        return np.transpose(self)
+    @staticmethod
+    def _cast(d: Dual, kind: Any) -> Dual:
+        """``d`` with value and tangent as float kind ``kind`` (for ``astype``)."""
+
+        def cast(x: Any) -> Any:
+            if isinstance(x, Dual):
+                return _mk(cast(x._v), cast(x._t), x._tag)
+            if type(x) is Directions:
+                return Directions(x.array.astype(kind))
+            if isinstance(x, (_NDARRAY, np.generic)):
+                return x.astype(kind)
+            return x if kind == np.float64 and type(x) is float else kind.type(x)
+
+        return _mk(cast(d._v), cast(d._t), d._tag)
 
     def __repr__(self) -> str:
         tag = f", tag={self._tag}" if self._tag else ""
@@ -221,7 +234,11 @@ class Dual(_Base):
         )
 
     def __float__(self) -> float:
-        return self._no_convert("float")
+        raise TypeError(
+            "float() of a Dual would drop its tangent: use .value for the number (and "
+            "dualdiff's functions, such as dd.sin, in place of math's). To fill an array with "
+            "Duals, make it from the input: out = np.zeros_like(x), then out[i] = ..."
+        )
 
     def __int__(self) -> int:
         return self._no_convert("int")
@@ -284,6 +301,10 @@ class Dual(_Base):
                 t = float(t)
         return _mk(v, t, self._tag)
 
+    def __setitem__(self, idx: Any, item: Any) -> None:
+        """``x[idx] = item``: the value and the tangent are written, as NumPy writes a value."""
+        assign(self, idx.value if isinstance(idx, Dual) else idx, item)
+
     def __pos__(self) -> Dual:
         return self
 
@@ -327,6 +348,130 @@ class Dual(_Base):
             name = f"{func.__module__}.{func.__name__}".replace("numpy.linalg._linalg", "numpy")
             raise TypeError(f"{name} has no dualdiff rule, so it cannot take a Dual")
         return impl(*args, **kwargs)
+
+
+# --- item assignment --------------------------------------------------------------------------
+
+#: arrays that belong to one Dual alone (made by zeros_like, copy, ... or copied on a first
+#: write), by id; an entry goes when its array does
+_OWNED: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
+
+
+def _owned(a: Any) -> bool:
+    return _OWNED.get(id(a)) is a
+
+
+def own(d: Dual) -> Dual:
+    """Record that ``d``'s arrays (at every level) belong to it alone, so writes go in place."""
+    x: Any = d
+    while isinstance(x, Dual):
+        for part in (x._v, x._t):
+            a = part.array if type(part) is Directions else part
+            if type(a) is _NDARRAY:
+                _OWNED[id(a)] = a
+        x = x._v
+    return d
+
+
+def zeros_in_layout(shape: tuple[int, ...], like: Any) -> Any:
+    """A zero tangent for a value of ``shape``, in the layout (and number kind) of ``like``."""
+    if isinstance(like, Dual):
+        return _mk(zeros_in_layout(shape, like._v), zeros_in_layout(shape, like._t), like._tag)
+    if type(like) is Directions:
+        return Directions(_zeros((like.k, *shape), like.array))
+    return _zeros(shape, like)
+
+
+def _zeros(shape: tuple[int, ...], like: Any) -> Any:
+    """Zeros of ``shape``: mpf zeros in an object array where ``like`` holds mpf numbers."""
+    if _holds_mpf(like):
+        return np.full(shape, _MPF(0), dtype=object)
+    return np.zeros(shape)
+
+
+def _holds_mpf(x: Any) -> bool:
+    return isinstance(x, _MPF) or (isinstance(x, _NDARRAY) and x.dtype == object)
+
+
+def _writable_tangent(d: Dual) -> Any:
+    t = d._t
+    a = t.array if type(t) is Directions else t
+    if type(a) is _NDARRAY and _owned(a) and a.flags.writeable:
+        return t
+    if isinstance(t, Dual):
+        t = own(_mk(*copies(t), t._tag))
+    else:  # shared with other Duals (or read-only): copy before the first write
+        a = np.array(a)
+        _OWNED[id(a)] = a
+        t = Directions(a) if type(t) is Directions else a
+    d._t = t
+    return t
+
+
+def copies(d: Dual) -> tuple[Any, Any]:
+    """Fresh copies of ``d``'s value and tangent, at every level of nesting."""
+    return _copy_part(d._v), _copy_part(d._t)
+
+
+def _copy_part(x: Any) -> Any:
+    if isinstance(x, Dual):
+        return _mk(*copies(x), x._tag)
+    if type(x) is Directions:
+        return Directions(np.array(x.array))
+    return np.array(x) if isinstance(x, _NDARRAY) else x
+
+
+def assign(d: Dual, idx: Any, item: Any) -> None:
+    """``d[idx] = item`` in place: the value part gets item's value, the tangent part its
+    tangent (zero for a constant). A Dual of a newer differentiation makes ``d`` a constant
+    inside it first; a Dual of an older one goes into ``d``'s value."""
+    if not _shape(d._v):
+        raise TypeError("a Dual with a scalar value does not support item assignment")
+    if isinstance(item, (list, tuple)):
+        item = np.stack(item) if any(isinstance(e, Dual) for e in item) else np.asarray(item)
+    itag = item._tag if isinstance(item, Dual) else -1
+    if itag > d._tag:  # promote d in place: its old self becomes the value
+        inner = _mk(d._v, d._t, d._tag)
+        d._v, d._t, d._tag = inner, zeros_in_layout(d.shape, item._t), itag
+        own(d)
+    if isinstance(item, Dual) and item._tag == d._tag:
+        iv, it = item._v, item._t
+    else:
+        iv, it = item, None
+    v = d._v
+    if type(v) is _NDARRAY and v.base is not None and not _owned(v):
+        raise TypeError(
+            "cannot assign into a view of a Dual array: the original's derivative would "
+            "not see the write; assign into the original array, or copy the view first"
+        )
+    d._v = _put(v, idx, iv)
+    d._t = _put(_writable_tangent(d), idx, 0.0 if it is None else it)
+
+
+def _put(c: Any, idx: Any, item: Any) -> Any:
+    """Write ``item`` into the container ``c`` (array, Directions or Dual) at ``idx``; returns
+    the container, made a Dual first if ``item`` is one and ``c`` is not."""
+    if isinstance(c, Dual):
+        assign(c, idx, item)
+        return c
+    if isinstance(item, Dual):
+        c = own(_mk(c, zeros_in_layout(_shape(c), item._t), item._tag))
+        assign(c, idx, item)
+        return c
+    if type(c) is Directions:
+        key = idx if isinstance(idx, tuple) else (idx,)
+        if type(item) is Directions:
+            item = item.array
+        elif np.any(item != 0):
+            raise TypeError("a vector-mode tangent cannot take a tangent without directions")
+        if c.array.dtype != object and _holds_mpf(item):
+            c = Directions(c.array.astype(object))  # mpf entries are not rounded to floats
+        c.array[(slice(None), *key)] = item
+        return c
+    if c.dtype != object and _holds_mpf(item):
+        c = c.astype(object)
+    c[idx] = item
+    return c
 
 
 # --- helpers shared by the operators, the rules and the array functions -------------------------

@@ -84,9 +84,13 @@ def test_norm_at_zero_has_zero_gradient_not_nan():
 def test_shape_queries_and_constants_like():
     d = dd.Dual(np.ones((2, 3)), np.ones((2, 3)))
     assert np.shape(d) == (2, 3) and np.ndim(d) == 2 and np.size(d) == 6
-    z = np.zeros_like(d)
-    assert isinstance(z, np.ndarray) and z.shape == (2, 3)
-    assert isinstance(np.ones_like(d), np.ndarray)
+    z = np.zeros_like(d)  # a constant Dual that item assignment can fill
+    assert isinstance(z, dd.Dual) and z.shape == (2, 3)
+    assert np.array_equal(z.value, np.zeros((2, 3))) and np.array_equal(z.tangent, z.value)
+    assert np.array_equal(np.ones_like(d).value, np.ones((2, 3)))
+    assert np.array_equal(np.full_like(d, 2.5).value, np.full((2, 3), 2.5))
+    mask = np.zeros_like(d, dtype=bool)  # holds no tangent: a plain array
+    assert isinstance(mask, np.ndarray) and mask.dtype == bool
 
 
 def test_unsupported_functions_raise_naming_them():
