@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from . import rules
-from .directions import Directions
+from .directions import LINEAR, Directions
 from .dual import (
     ARRAY_FUNCTIONS,
     UFUNCS,
@@ -107,35 +107,89 @@ def _lift(args: Sequence[Any]) -> tuple[int, list[Any], list[Any]]:
 def _linear(func: Any) -> _F:
     """A function linear in its first argument: applied to the value and to the tangent."""
 
-    def impl(a: Any, *args: Any, **kwargs: Any) -> Dual:
+    def impl(a: Any, *args: Any, **kwargs: Any) -> Any:
         _no_extras(func.__name__, out=kwargs.pop("out", None), where=kwargs.pop("where", None))
         if kwargs.get("dtype", 0) is None:
             del kwargs["dtype"]
-        return _mk(
-            _scalar(func(a._v, *args, **kwargs)), _scalar(func(a._t, *args, **kwargs)), a._tag
-        )
+        v, t = func(a._v, *args, **kwargs), func(a._t, *args, **kwargs)
+        if isinstance(v, list):  # split and kin: a list of pieces
+            return [_mk(_scalar(p), _scalar(q), a._tag) for p, q in zip(v, t, strict=True)]
+        return _mk(_scalar(v), _scalar(t), a._tag)
 
     return impl
 
 
-for _f in (
-    np.sum,
-    np.mean,
-    np.cumsum,
-    np.diff,
-    np.ravel,
-    np.transpose,
-    np.moveaxis,
-    np.swapaxes,
-    np.squeeze,
-    np.expand_dims,
-    np.broadcast_to,
-    np.trace,
-    np.diagonal,
-    np.tril,
-    np.triu,
-):
-    ARRAY_FUNCTIONS[_f] = _linear(_f)
+def linear(*funcs: Any) -> None:
+    """Declare NumPy functions linear in their first argument, once for every tangent layout:
+    on a Dual they apply to value and tangent; on vector mode's Directions they use an
+    axis-mapped version where directions.py has one, else they apply to each direction."""
+    for f in funcs:
+        ARRAY_FUNCTIONS[f] = _linear(f)
+        LINEAR.add(f)
+
+
+def jointly_linear(func: Any, operands: Callable[..., Any]) -> None:
+    """Declare ``func`` linear in all its array operands together (concatenate and kin): the
+    tangent is ``func`` of the tangents, a constant operand giving zeros. ``operands(*args,
+    **kwargs)`` returns ``(list of operands, rebuild)`` with ``rebuild(ops) -> (args, kwargs)``."""
+
+    def impl(*args: Any, **kwargs: Any) -> Any:
+        ops, rebuild = operands(*args, **kwargs)
+        tag, vals, tans = _lift(ops)
+        a1, k1 = rebuild(vals)
+        a2, k2 = rebuild(tans)
+        v, t = func(*a1, **k1), func(*a2, **k2)
+        if isinstance(v, list):
+            return [_mk(_scalar(p), _scalar(q), tag) for p, q in zip(v, t, strict=True)]
+        return _mk(_scalar(v), _scalar(t), tag)
+
+    ARRAY_FUNCTIONS[func] = impl
+    LINEAR.add(func)
+
+
+def multilinear(func: Any, operands: Callable[..., Any]) -> None:
+    """Declare ``func`` linear in each operand separately (products: einsum, kron, ...): the
+    tangent is the sum over operands of ``func`` with that operand's tangent in its place."""
+
+    def impl(*args: Any, **kwargs: Any) -> Any:
+        ops, rebuild = operands(*args, **kwargs)
+        ops = [_as_array(o) for o in ops]
+        tag = top_tag(*ops)
+        pairs = [parts(o, tag) for o in ops]
+        vals = [v for v, _ in pairs]
+        a1, k1 = rebuild(vals)
+        value = func(*a1, **k1)
+        t = None
+        for i, (_, ti) in enumerate(pairs):
+            if ti is not None:
+                a2, k2 = rebuild([*vals[:i], ti, *vals[i + 1 :]])
+                term = func(*a2, **k2)
+                t = term if t is None else t + term
+        return _mk(_scalar(value), _scalar(t), tag)
+
+    ARRAY_FUNCTIONS[func] = impl
+    LINEAR.add(func)
+
+
+def first(*args: Any, **kwargs: Any) -> tuple[list[Any], Callable[..., Any]]:
+    """Operands: the first argument."""
+    return [args[0]], lambda ops: ((ops[0], *args[1:]), kwargs)
+
+
+def first_two(*args: Any, **kwargs: Any) -> tuple[list[Any], Callable[..., Any]]:
+    """Operands: the first two arguments."""
+    return list(args[:2]), lambda ops: ((*ops, *args[2:]), kwargs)
+
+
+def sequence(*args: Any, **kwargs: Any) -> tuple[list[Any], Callable[..., Any]]:
+    """Operands: the arrays in the first argument, a sequence (concatenate, stack, ...)."""
+    return list(args[0]), lambda ops: ((list(ops), *args[1:]), kwargs)
+
+
+linear(
+    np.sum, np.mean, np.cumsum, np.diff, np.ravel, np.transpose, np.moveaxis, np.swapaxes,
+    np.squeeze, np.expand_dims, np.broadcast_to, np.trace, np.diagonal, np.tril, np.triu,
+)  # fmt: skip
 
 
 @implements(np.reshape)

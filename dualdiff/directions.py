@@ -166,10 +166,48 @@ class Directions:
         return NotImplemented
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
-        impl = _FUNCS.get(func)
-        if impl is None or any(getattr(t, "_is_dual", False) for t in types):
+        if any(getattr(t, "_is_dual", False) for t in types):
             return NotImplemented
-        return impl(*args, **kwargs)
+        impl = _FUNCS.get(func)
+        if impl is not None:
+            return impl(*args, **kwargs)
+        if func in LINEAR:
+            return per_direction(func, args, kwargs)
+        return NotImplemented
+
+
+#: functions linear in their array arguments (declared in dualdiff.arrayfuncs): without an
+#: axis-mapped version in _FUNCS they apply to each direction in turn
+LINEAR: set[Any] = set()
+
+
+def per_direction(func: Any, args: Any, kwargs: Any) -> Any:
+    """``func`` applied to each direction of the Directions among ``args`` (also inside lists),
+    results stacked along a new leading axis (lists of results: one Directions per item)."""
+
+    def pick(x: Any, i: int) -> Any:
+        if type(x) is Directions:
+            return x.array[i]
+        if isinstance(x, (list, tuple)):
+            return type(x)(pick(e, i) for e in x)
+        return x
+
+    k = _first_k(args) or _first_k(tuple(kwargs.values()))
+    outs = [func(*pick(args, i), **{n: pick(v, i) for n, v in kwargs.items()}) for i in range(k)]
+    if isinstance(outs[0], (list, tuple)):
+        return [Directions(np.stack(parts)) for parts in zip(*outs, strict=True)]
+    return Directions(np.stack(outs))
+
+
+def _first_k(xs: Any) -> int:
+    for x in xs:
+        if type(x) is Directions:
+            return x.k
+        if isinstance(x, (list, tuple)):
+            k = _first_k(x)
+            if k:
+                return k
+    return 0
 
 
 def _wrap(array: Any) -> Directions:
