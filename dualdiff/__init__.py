@@ -10,6 +10,8 @@
 
 from . import arrayfuncs as _arrayfuncs  # noqa: F401  (registers the NumPy functions)
 from . import linalg as _linalg  # noqa: F401  (registers numpy.linalg)
+from . import reductions as _reductions  # noqa: F401  (registers medians, nansum, ...)
+from . import structure as _structure  # noqa: F401  (registers flips, pads, stacks, ...)
 from .api import Derivative, derivative
 from .debug import check_finite
 from .directions import Directions

@@ -1,0 +1,92 @@
+"""NumPy's structural functions on Duals: flips, rolls, tiles, pads, splits, stacks, blocks.
+
+All are linear, so each is one declaration (:func:`~dualdiff.arrayfuncs.linear` for functions
+of one array, :func:`~dualdiff.arrayfuncs.jointly_linear` for functions that combine several):
+the value and the tangent go through the same function, constants contributing zeros.
+
+>>> import numpy as np, dualdiff as dd
+>>> x = dd.Dual(np.array([1.0, 2.0, 3.0]), np.array([1.0, 0.0, 0.0]))
+>>> np.flip(x).tangent, np.roll(x, 1).tangent
+(array([0., 0., 1.]), array([0., 1., 0.]))
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .arrayfuncs import first_two, implements, jointly_linear, linear, sequence
+from .directions import LINEAR
+from .dual import Dual, _mk, base_value
+
+__all__: list[str] = []
+
+linear(
+    np.flip, np.fliplr, np.flipud, np.rot90, np.roll, np.tile, np.repeat, np.diag, np.delete,
+    np.split, np.array_split, np.hsplit, np.vsplit, np.dsplit, np.resize, np.atleast_3d,
+    np.diagflat,
+)  # fmt: skip
+jointly_linear(np.dstack, sequence)
+jointly_linear(np.column_stack, sequence)
+jointly_linear(np.append, first_two)
+
+
+def _insert_operands(arr: Any, obj: Any, values: Any, axis: Any = None) -> Any:
+    return [arr, values], lambda ops: ((ops[0], obj, ops[1], axis), {})
+
+
+jointly_linear(np.insert, _insert_operands)
+
+
+def _select_operands(condlist: Any, choicelist: Any, default: Any = 0) -> Any:
+    conds = [base_value(c) for c in condlist]
+    return [*choicelist, default], lambda ops: ((conds, list(ops[:-1]), ops[-1]), {})
+
+
+jointly_linear(np.select, _select_operands)
+
+
+def _block_operands(arrays: Any) -> Any:
+    leaves: list[Any] = []
+
+    def collect(x: Any) -> Any:
+        if isinstance(x, list):
+            return [collect(e) for e in x]
+        leaves.append(x)
+        return len(leaves) - 1
+
+    shape = collect(arrays)
+
+    def rebuild(ops: list[Any]) -> Any:
+        def fill(s: Any) -> Any:
+            return [fill(e) for e in s] if isinstance(s, list) else ops[s]
+
+        return (fill(shape),), {}
+
+    return leaves, rebuild
+
+
+jointly_linear(np.block, _block_operands)
+
+
+@implements(np.pad)
+def _pad(array: Any, pad_width: Any, mode: str = "constant", **kwargs: Any) -> Any:
+    """Padding is linear in the array (for these modes); the pad's constants have no tangent."""
+    if not isinstance(mode, str) or mode not in ("constant", "edge", "reflect", "symmetric",
+                                                  "wrap"):  # fmt: skip
+        raise TypeError(
+            f"numpy.pad on Duals supports the modes constant, edge, reflect, symmetric and wrap, "
+            f"not {mode!r}"
+        )
+    tkw = dict(kwargs)
+    if mode == "constant":
+        c = kwargs.get("constant_values", 0)
+        if isinstance(c, Dual) or any(isinstance(e, Dual) for e in np.ravel(np.asarray(c, object))):
+            raise TypeError("numpy.pad on Duals: constant_values must be constants")
+        tkw["constant_values"] = 0
+    v = np.pad(array._v, pad_width, mode=mode, **kwargs)
+    return _mk(v, np.pad(array._t, pad_width, mode=mode, **tkw), array._tag)
+
+
+LINEAR.add(np.pad)  # on vector mode's tangents: one direction at a time
