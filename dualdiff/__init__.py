@@ -10,6 +10,7 @@
 
 from . import arrayfuncs as _arrayfuncs  # noqa: F401  (registers the NumPy functions)
 from . import linalg as _linalg  # noqa: F401  (registers numpy.linalg)
+from . import products as _products  # noqa: F401  (registers einsum, kron, interp, ...)
 from . import reductions as _reductions  # noqa: F401  (registers medians, nansum, ...)
 from . import structure as _structure  # noqa: F401  (registers flips, pads, stacks, ...)
 from .api import Derivative, derivative
