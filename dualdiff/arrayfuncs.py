@@ -36,6 +36,7 @@ from .dual import (
     own,
     parts,
     power,
+    scale,
     subtract,
     top_tag,
     zeros_in_layout,
@@ -450,6 +451,14 @@ def _sort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, **kw: Any
     return _mk(v, t, a._tag)
 
 
+@implements(np.round, *((np.around,) if hasattr(np, "around") else ()))
+def _round(a: Any, decimals: int = 0, out: Any = None) -> Any:
+    """Rounding is piecewise constant: slope 0 (the jumps included)."""
+    _no_extras("round", out=out)
+    v = np.round(a._v, decimals)
+    return _mk(v, scale(0.0, a._t), a._tag)
+
+
 @implements(np.take_along_axis)
 def _take_along_axis(a: Any, indices: Any, axis: int) -> Any:
     return _mk(np.take_along_axis(a._v, indices, axis), np.take_along_axis(a._t, indices, axis),
@@ -498,6 +507,18 @@ UFUNCS.update(
         np.reciprocal: lambda x: 1.0 / x,
     }
 )
+
+
+def _ldexp(x: Any, i: Any) -> Any:
+    """x·2**i, linear in x; the exponent is an integer constant."""
+    if isinstance(i, Dual) or not isinstance(x, Dual):
+        raise TypeError("numpy.ldexp on Duals: the exponent must be an integer constant")
+    t = x._t
+    tt = Directions(np.ldexp(t.array, i)) if type(t) is Directions else np.ldexp(t, i)
+    return _mk(_scalar(np.ldexp(x._v, i)), _scalar(tt), x._tag)
+
+
+UFUNCS[np.ldexp] = _ldexp
 for _u in (
     np.greater, np.greater_equal, np.less, np.less_equal, np.equal, np.not_equal,
     np.isfinite, np.isnan, np.isinf, np.signbit,

@@ -152,6 +152,41 @@ class NdarrayMethods:
             "or .value.tolist() for the numbers"
         )
 
+    # --- the operators NumPy maps to ufuncs: %, //, divmod, round, floor, ceil, trunc --------
+    def __mod__(self, o: Any) -> Any:
+        return np.remainder(self, o)
+
+    def __rmod__(self, o: Any) -> Any:
+        return np.remainder(o, self)
+
+    def __floordiv__(self, o: Any) -> Any:
+        return np.floor_divide(self, o)
+
+    def __rfloordiv__(self, o: Any) -> Any:
+        return np.floor_divide(o, self)
+
+    def __divmod__(self, o: Any) -> Any:
+        return np.floor_divide(self, o), np.remainder(self, o)
+
+    def __rdivmod__(self, o: Any) -> Any:
+        return np.floor_divide(o, self), np.remainder(o, self)
+
+    def __floor__(self) -> Any:
+        return np.floor(self)
+
+    def __ceil__(self) -> Any:
+        return np.ceil(self)
+
+    def __trunc__(self) -> Any:
+        return np.trunc(self)
+
+    def __round__(self, ndigits: int | None = None) -> Any:
+        """round(x) and round(x, n): a Dual with slope 0 (rounding is piecewise constant)."""
+        return np.round(self, 0 if ndigits is None else ndigits)
+
+    def round(self, decimals: int = 0, out: Any = None) -> Any:
+        return np.round(self, decimals, out=out)
+
     def __contains__(self, item: Any) -> bool:
         """``v in x`` compares values, as for an ndarray."""
         return bool(np.any(self == item))

@@ -28,7 +28,7 @@ import numpy as np
 
 from . import dual as _dual
 from . import hooks as _hooks
-from .dual import Dual, base_value, fmt, is_constant, lincomb, parts, scale, top_tag
+from .dual import Dual, base_value, fmt, is_constant, like, lincomb, parts, scale, top_tag
 from .errors import DomainError
 
 __all__ = ["FUNCTIONS", "RULES", "Domain", "Rule", "listing", "log", "register", "unregister"]
@@ -99,6 +99,9 @@ class Rule:
     formula: str = ""
     singular: bool = False
     float_deriv: Callable[..., Any] | None = None
+    #: where the slope is a convention rather than a derivative (kinks, jumps): (x) or (x1, x2)
+    #: -> bool; tests and validation compare against mpmath only away from these points
+    nonsmooth: Callable[..., Any] | None = None
     fn: Callable[..., Any] = field(default=lambda *a: None, compare=False, repr=False)
 
     def domain_error(self, x: Any) -> DomainError:
@@ -284,6 +287,7 @@ def register(
     aliases: tuple[str, ...] = (),
     ufuncs: tuple[Any, ...] = (),
     float_deriv: Callable[..., Any] | None = None,
+    nonsmooth: Callable[..., Any] | None = None,
 ) -> Callable[..., Any]:
     """Add an elementary function to the rule table and return its dualdiff-aware version.
 
@@ -293,7 +297,8 @@ def register(
     and ``mpf`` (arrays default to ``np.vectorize(f)``; without ``mpmath``, ``mpf`` is refused
     rather than silently rounded to a float). A NumPy ufunc given as ``numpy`` also makes
     ``that_ufunc(dual)`` work. ``float_deriv(x, y)`` may give the same slope for plain floats
-    only, as a faster path.
+    only, as a faster path. ``nonsmooth(x)`` (or ``(x1, x2)``) says where the slope is a
+    convention (a kink or a jump), so that tests compare with mpmath only elsewhere.
 
     >>> import math, dualdiff as dd
     >>> softsign = dd.register("softsign", lambda x: x / (1 + abs(x)),
@@ -314,7 +319,9 @@ def register(
         )
     if numpy is None:
         numpy = np.vectorize(f, otypes=[np.float64])
-    rule = Rule(name, arity, f, numpy, mpmath, deriv, domain, formula, singular, float_deriv)
+    rule = Rule(
+        name, arity, f, numpy, mpmath, deriv, domain, formula, singular, float_deriv, nonsmooth
+    )
     fn = _make_unary(rule) if arity == 1 else _make_binary(rule)
     object.__setattr__(rule, "fn", fn)
     fn.__name__ = fn.__qualname__ = name
@@ -366,6 +373,43 @@ def _zero(x: Any) -> Any:
     if np.ndim(b) == 0 and not hasattr(b, "__array_function__"):
         return 0.0
     return np.zeros_like(b, dtype=np.float64) if isinstance(b, _NDARRAY) else b * 0.0
+
+
+# where a row's slope is a convention (Rule.nonsmooth), for tests and validation
+def _mp_trunc(x: Any) -> Any:
+    return mp.floor(x) if x >= 0 else mp.ceil(x)
+
+
+def _at_zero(x: Any) -> bool:
+    return x == 0
+
+
+def _tie(a: Any, b: Any) -> bool:
+    return a == b
+
+
+def _integer(x: Any) -> bool:
+    return x == math.floor(x)
+
+
+def _half_integer(x: Any) -> bool:
+    return x - math.floor(x) == 0.5
+
+
+def _integer_ratio(a: Any, b: Any) -> bool:
+    return b == 0 or _integer(a / b)
+
+
+def _pi_const(x: Any) -> Any:
+    return mp.pi if isinstance(base_value(x), _MPF) else math.pi
+
+
+def _copysign1(b: Any) -> Any:
+    """The sign bit of b as ±1 (so -0.0 gives -1), of the kind of b's value."""
+    v = base_value(b)
+    if np.ndim(v) == 0 and not hasattr(v, "__array_function__"):
+        return like(math.copysign(1.0, v) if not isinstance(v, _MPF) else (1 if v >= 0 else -1), b)
+    return np.copysign(1.0, v)
 
 
 def _ratio0(n: Any, d: Any) -> Any:
@@ -438,6 +482,38 @@ def _fmin_math(a: float, b: float) -> float:
     return a if a <= b or b != b else b
 
 
+def _whole(f: Callable[[float], Any]) -> Callable[[float], float]:
+    """math.floor and kin as float -> float (they return ints, and refuse inf and NaN)."""
+    return lambda x: float(f(x)) if x - x == 0 else x
+
+
+def _ones(x: Any) -> Any:
+    return _zero(x) + 1.0
+
+
+def _heaviside_math(x: float, h0: float) -> float:
+    return h0 if x == 0 else (1.0 if x > 0 else (0.0 if x < 0 else x))
+
+
+def _sinc_math(x: float) -> float:
+    return 1.0 if x == 0 else math.sin(math.pi * x) / (math.pi * x)
+
+
+def _sinc_slope(x: Any, y: Any) -> Any:
+    """(cos(πx) - sinc(x))/x, and its Taylor series near 0, where that formula cancels."""
+    b = base_value(x)
+    pi2 = mp.pi**2 if isinstance(b, _MPF) else math.pi**2
+    x2 = x * x
+    series = x * pi2 * (-1 / 3 + x2 * pi2 * (1 / 30 + x2 * pi2 * (-1 / 840 + x2 * pi2 / 45360)))
+    if np.ndim(b) == 0 and not hasattr(b, "__array_function__"):
+        if builtins.abs(b) < 1e-2:
+            return series
+        return (cos(_pi_const(x) * x) - y) / x
+    small = np.abs(b) < 1e-2
+    safe = np.where(small, 1.0, x)
+    return np.where(small, series, (cos(math.pi * x) - y) / safe)
+
+
 def _expit_math(x: float) -> float:
     e = math.exp(-builtins.abs(x))
     return 1.0 / (1.0 + e) if x >= 0 else e / (1.0 + e)
@@ -498,18 +574,32 @@ arcsinh = register("arcsinh", math.asinh, lambda x, y: 1 / hypot(x, 1), numpy=np
 # arccosh: two square roots, since (x-1)(x+1) overflows for x > 1e154
 arccosh = register("arccosh", math.acosh, lambda x, y: 1 / (sqrt(x - 1) * sqrt(x + 1)), numpy=np.arccosh, mpmath=mp.acosh, formula="1/sqrt(x**2-1)", domain=Domain(1.0), singular=True, aliases=("acosh",))
 arctanh = register("arctanh", math.atanh, lambda x, y: 1 / ((1 - x) * (1 + x)), numpy=np.arctanh, mpmath=mp.atanh, formula="1/(1-x**2)", domain=Domain(-1.0, 1.0, False, False), singular=True, aliases=("atanh",))
-abs     = register("abs",     math.fabs,  lambda x, y: sign(x),       numpy=np.absolute, mpmath=mp.fabs, formula="sign(x), 0 at x = 0", ufuncs=(np.fabs,))
-sign    = register("sign",    _sign_math, lambda x, y: _zero(x),      numpy=np.sign,    mpmath=mp.sign,  formula="0 (except at 0)")
+abs     = register("abs",     math.fabs,  lambda x, y: sign(x),       numpy=np.absolute, mpmath=mp.fabs, formula="sign(x), 0 at x = 0", ufuncs=(np.fabs,), nonsmooth=_at_zero)
+sign    = register("sign",    _sign_math, lambda x, y: _zero(x),      numpy=np.sign,    mpmath=mp.sign,  formula="0 (except at 0)", nonsmooth=_at_zero)
 square  = register("square",  lambda x: x * x, lambda x, y: 2 * x,    numpy=np.square,  mpmath=lambda x: x * x, formula="2x")
-arctan2 = register("arctan2", math.atan2, _atan2_slopes, numpy=np.arctan2, mpmath=mp.atan2, formula="(x, -y)/(x**2+y**2), 0 at the origin", aliases=("atan2",))
-hypot   = register("hypot",   math.hypot, lambda x, y, z: (_ratio0(x, z), _ratio0(y, z)), numpy=np.hypot, mpmath=mp.hypot, formula="(x, y)/hypot(x, y), 0 at the origin")
+arctan2 = register("arctan2", math.atan2, _atan2_slopes, numpy=np.arctan2, mpmath=mp.atan2, formula="(x, -y)/(x**2+y**2), 0 at the origin", aliases=("atan2",), nonsmooth=lambda a, b: a == 0 and b == 0)
+hypot   = register("hypot",   math.hypot, lambda x, y, z: (_ratio0(x, z), _ratio0(y, z)), numpy=np.hypot, mpmath=mp.hypot, formula="(x, y)/hypot(x, y), 0 at the origin", nonsmooth=lambda a, b: a == 0 and b == 0)
 expit   = register("expit",   _expit_math, lambda x, y: y * expit(-x), numpy=_expit_numpy, mpmath=lambda x: 1 / (1 + mp.exp(-x)), formula="expit(x) expit(-x)", aliases=("sigmoid",))
 # logaddexp: expit(x1 - x2), not exp(x1 - y): y = x1 + ln 2 rounds to x1 for x1 > 1e16
 logaddexp = register("logaddexp", _logaddexp_math, lambda a, b, y: (expit(a - b), expit(b - a)), numpy=np.logaddexp, mpmath=lambda a, b: mp.log(mp.exp(a) + mp.exp(b)), formula="(expit(x1-x2), expit(x2-x1))")
-maximum = register("maximum", _max_math,  _max_slopes,  numpy=np.maximum, mpmath=max, formula="the larger's tangent; ties share it (tie_weights)")
-minimum = register("minimum", _min_math,  _min_slopes,  numpy=np.minimum, mpmath=min, formula="the smaller's tangent; ties share it (tie_weights)")
-fmax    = register("fmax",    _fmax_math, _fmax_slopes, numpy=np.fmax, mpmath=max, formula="as maximum; a NaN argument is ignored")
-fmin    = register("fmin",    _fmin_math, _fmin_slopes, numpy=np.fmin, mpmath=min, formula="as minimum; a NaN argument is ignored")
+maximum = register("maximum", _max_math,  _max_slopes,  numpy=np.maximum, mpmath=max, formula="the larger's tangent; ties share it (tie_weights)", nonsmooth=_tie)
+minimum = register("minimum", _min_math,  _min_slopes,  numpy=np.minimum, mpmath=min, formula="the smaller's tangent; ties share it (tie_weights)", nonsmooth=_tie)
+fmax    = register("fmax",    _fmax_math, _fmax_slopes, numpy=np.fmax, mpmath=max, formula="as maximum; a NaN argument is ignored", nonsmooth=_tie)
+fmin    = register("fmin",    _fmin_math, _fmin_slopes, numpy=np.fmin, mpmath=min, formula="as minimum; a NaN argument is ignored", nonsmooth=_tie)
+# piecewise constant: slope 0 everywhere, the jumps included (as JAX, autograd)
+floor   = register("floor",   _whole(math.floor), lambda x, y: _zero(x), numpy=np.floor, mpmath=mp.floor, formula="0 (the jumps included)", nonsmooth=_integer)
+ceil    = register("ceil",    _whole(math.ceil),  lambda x, y: _zero(x), numpy=np.ceil,  mpmath=mp.ceil,  formula="0 (the jumps included)", nonsmooth=_integer)
+trunc   = register("trunc",   _whole(math.trunc), lambda x, y: _zero(x), numpy=np.trunc, mpmath=lambda x: _mp_trunc(x), formula="0 (the jumps included)", ufuncs=(np.fix,) if isinstance(np.fix, np.ufunc) else (), nonsmooth=_integer)
+rint    = register("rint",    lambda x: float(np.rint(x)), lambda x, y: _zero(x), numpy=np.rint, mpmath=mp.nint, formula="0 (the jumps included)", nonsmooth=_half_integer)
+remainder = register("remainder", lambda a, b: a % b, lambda a, b, y: (_ones(a), -floor(a / b)), numpy=np.remainder, mpmath=lambda a, b: a - mp.floor(a / b) * b, formula="(1, -floor(x1/x2)); x1 % x2 is the same", aliases=("mod",), nonsmooth=_integer_ratio)
+fmod    = register("fmod",    math.fmod,  lambda a, b, y: (_ones(a), -trunc(a / b)), numpy=np.fmod, mpmath=lambda a, b: a - _mp_trunc(a / b) * b, formula="(1, -trunc(x1/x2))", nonsmooth=_integer_ratio)
+floor_divide = register("floor_divide", lambda a, b: a // b, lambda a, b, y: (_zero(a), _zero(b)), numpy=np.floor_divide, mpmath=lambda a, b: mp.floor(a / b), formula="(0, 0)", nonsmooth=_integer_ratio)
+heaviside = register("heaviside", _heaviside_math, lambda x, h, y: (_zero(x), _zero(x) + (x == 0)), numpy=np.heaviside, mpmath=lambda x, h: _heaviside_math(x, h) if x != 0 else h, formula="(0, 1 where x1 = 0)", nonsmooth=lambda x, h: x == 0)
+sinc    = register("sinc",    _sinc_math, _sinc_slope, numpy=np.sinc, mpmath=lambda x: mp.sincpi(x), formula="(cos(pi x) - sinc(x))/x, its series near 0")
+deg2rad = register("deg2rad", math.radians, lambda x, y: _zero(x) + _pi_const(x) / 180, numpy=np.deg2rad, mpmath=mp.radians, formula="pi/180", ufuncs=(np.radians,), aliases=("radians",))
+rad2deg = register("rad2deg", math.degrees, lambda x, y: _zero(x) + 180 / _pi_const(x), numpy=np.rad2deg, mpmath=mp.degrees, formula="180/pi", ufuncs=(np.degrees,), aliases=("degrees",))
+copysign = register("copysign", math.copysign, lambda a, b, y: (sign(a) * _copysign1(b), _zero(b)), numpy=np.copysign, mpmath=lambda a, b: mp.fabs(a) * (1 if b >= 0 else -1), formula="(sign(x1) sign(x2), 0)", nonsmooth=lambda a, b: a == 0 or b == 0)
+nextafter = register("nextafter", math.nextafter, lambda a, b, y: (_ones(a), _zero(b)), numpy=np.nextafter, mpmath=lambda a, b: a, formula="(1, 0): the next float is x1 to within one rounding")
 # fmt: on
 
 

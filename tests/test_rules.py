@@ -18,6 +18,7 @@ UNARY = [r for r in RULES.values() if r.arity == 1]
 BINARY = [r for r in RULES.values() if r.arity == 2]
 REL = 1e-13  # dualdiff vs mpmath on float inputs (issue 2's bound), relative
 ABS = 1e-300  # an absolute floor only for derivatives that are (nearly) exactly 0
+ABS2 = 1e-40  # f'' of a linear row is 0; mpmath.diff at 50 digits leaves ~1e-64 there
 
 
 def _points(rule) -> list[float]:
@@ -27,7 +28,8 @@ def _points(rule) -> list[float]:
         pts += [lo + 1e-3, lo + 0.1]
     if hi < math.inf:
         pts += [hi - 1e-3, hi - 0.1]
-    return pts
+    smooth = [p for p in pts if not (rule.nonsmooth and rule.nonsmooth(p))]
+    return smooth if len(smooth) % 2 == 0 else smooth[:-1]
 
 
 def _reference(rule, x, order: int):
@@ -49,7 +51,7 @@ def test_unary_floats(rule, order):
         got = d(x)
         assert isinstance(got, float)
         ref = _reference(rule, x, order)
-        assert close(got, ref, REL, ABS), (rule.name, x, got, ref)
+        assert close(got, ref, REL, ABS if order == 1 else ABS2), (rule.name, x, got, ref)
 
 
 @pytest.mark.parametrize("rule", UNARY, ids=lambda r: r.name)
@@ -70,7 +72,10 @@ def test_unary_arrays(rule, order):
     got = d(xs.reshape(-1, 2))  # any shape, elementwise
     assert isinstance(got, np.ndarray) and got.shape == (len(xs) // 2, 2)
     for x, g in zip(xs, got.ravel(), strict=True):
-        assert close(g, _reference(rule, x, order), REL, ABS), (rule.name, x)
+        assert close(g, _reference(rule, x, order), REL, ABS if order == 1 else ABS2), (
+            rule.name,
+            x,
+        )
 
 
 @pytest.mark.parametrize("rule", UNARY, ids=lambda r: r.name)
@@ -86,10 +91,14 @@ def test_unary_mpf(rule, order, mp50):
         assert close(got, ref, mpmath.mpf("1e-40"), mpmath.mpf("1e-45")), (rule.name, x)
 
 
+def _smooth_pairs(rule, n: int = 24) -> list[tuple[float, float]]:
+    return [p for p in _pairs(n) if not (rule.nonsmooth and rule.nonsmooth(*p))]
+
+
 @pytest.mark.parametrize("rule", BINARY, ids=lambda r: r.name)
 def test_binary_partials(rule):
     g = dd.derivative(rule.fn)
-    for a, b in _pairs():
+    for a, b in _smooth_pairs(rule):
         got = g.grad(a, b)
         arr = g.grad(np.array([a]), np.array([b]))
         with mpmath.workdps(50):
@@ -105,7 +114,7 @@ def test_binary_partials(rule):
 @pytest.mark.parametrize("rule", BINARY, ids=lambda r: r.name)
 def test_binary_second_partials(rule):
     g = dd.derivative(rule.fn)
-    for a, b in _pairs(8):
+    for a, b in _smooth_pairs(rule, 8):
         got = g.partial(0).partial(1)(a, b)
         with mpmath.workdps(50):
             ref = mpmath.diff(rule.mpmath, (mpmath.mpf(a), mpmath.mpf(b)), (1, 1))
