@@ -24,6 +24,7 @@ from . import rules
 from .directions import LINEAR, Directions
 from .dual import (
     ARRAY_FUNCTIONS,
+    UFUNC_METHODS,
     UFUNCS,
     Dual,
     _mk,
@@ -519,6 +520,67 @@ def _ldexp(x: Any, i: Any) -> Any:
 
 
 UFUNCS[np.ldexp] = _ldexp
+
+
+# --- ufunc methods: add and multiply (reduce, accumulate, outer, at), maximum/minimum.reduce ---
+
+
+def _reduce(func: Any) -> _F:
+    def impl(a: Any, axis: Any = 0, dtype: Any = None, out: Any = None, keepdims: bool = False,
+             **kw: Any) -> Any:  # fmt: skip
+        _no_extras("reduce", dtype=dtype, out=out, **{k: v for k, v in kw.items()
+                                                       if k != "initial"})  # fmt: skip
+        r = func(a, axis=axis, keepdims=keepdims)
+        if kw.get("initial") is not None:
+            r = r + kw["initial"] if func is np.sum else r * kw["initial"]
+        return r
+
+    return impl
+
+
+def _accumulate(func: Any) -> _F:
+    def impl(a: Any, axis: int = 0, dtype: Any = None, out: Any = None) -> Any:
+        _no_extras("accumulate", dtype=dtype, out=out)
+        return func(a, axis=axis)
+
+    return impl
+
+
+def _outer(op: Any) -> _F:
+    def impl(a: Any, b: Any, **kw: Any) -> Any:
+        _no_extras("outer", **kw)
+        nb = np.ndim(base_value(b))
+        return op(np.reshape(a, (*np.shape(base_value(a)), *(1,) * nb)), b)
+
+    return impl
+
+
+def _at(op: Any) -> _F:
+    """a[indices] op= b, unbuffered: repeated indices apply again, one at a time."""
+
+    def impl(a: Any, indices: Any, b: Any = None) -> None:
+        if not isinstance(a, Dual):
+            raise TypeError("ufunc.at on Duals needs the array written into to be a Dual")
+        idx = indices if isinstance(indices, tuple) else (indices,)
+        where = np.broadcast_arrays(*(np.asarray(i) for i in idx))
+        scalar = np.ndim(base_value(b)) == 0
+        items = b if scalar else np.ravel(np.broadcast_to(b, where[0].shape))
+        for n in range(where[0].size):
+            pos = tuple(int(w.flat[n]) for w in where)
+            a[pos] = op(a[pos], b if scalar else items[n])
+
+    return impl
+
+
+UFUNC_METHODS.update({
+    (np.add, "reduce"): _reduce(np.sum), (np.multiply, "reduce"): _reduce(np.prod),
+    (np.maximum, "reduce"): _reduce(np.max), (np.minimum, "reduce"): _reduce(np.min),
+    (np.add, "accumulate"): _accumulate(np.cumsum),
+    (np.multiply, "accumulate"): _accumulate(np.cumprod),
+    (np.add, "outer"): _outer(add), (np.multiply, "outer"): _outer(multiply),
+    (np.subtract, "outer"): _outer(subtract), (np.true_divide, "outer"): _outer(divide),
+    (np.add, "at"): _at(operator.add), (np.multiply, "at"): _at(operator.mul),
+})  # fmt: skip
 for _u in (
     np.greater, np.greater_equal, np.less, np.less_equal, np.equal, np.not_equal,
     np.isfinite, np.isnan, np.isinf, np.signbit,

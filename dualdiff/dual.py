@@ -15,6 +15,7 @@ import itertools
 import math
 import numbers
 import os
+import sys
 import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -47,6 +48,8 @@ _INF = math.inf
 
 #: numpy ufunc -> implementation taking the ufunc's inputs (filled by rules.py, arrayfuncs.py)
 UFUNCS: dict[Any, Callable[..., Any]] = {}
+#: (ufunc, method) -> implementation, for np.add.reduce and kin (filled by arrayfuncs.py)
+UFUNC_METHODS: dict[tuple[Any, str], Callable[..., Any]] = {}
 #: numpy function -> implementation (filled by arrayfuncs.py)
 ARRAY_FUNCTIONS: dict[Any, Callable[..., Any]] = {}
 
@@ -66,6 +69,17 @@ def _mk(v: Any, t: Any, tag: int) -> Dual:
     d._t = t
     d._tag = tag
     return d
+
+
+def ufunc_name(ufunc: Any) -> str:
+    """A ufunc's public name, by the module users call it from (numpy, scipy.special, ...)."""
+    name = ufunc.__name__
+    if getattr(np, name, None) is ufunc:
+        return f"numpy.{name}"
+    special = sys.modules.get("scipy.special")
+    if special is not None and getattr(special, name, None) is ufunc:
+        return f"scipy.special.{name}"
+    return f"the ufunc {name}"
 
 
 def _restore(v: Any, t: Any, tag: int) -> Dual:
@@ -332,14 +346,17 @@ class Dual(_Base, NdarrayMethods):
         return np.matmul(o, self)
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        name = f"numpy.{ufunc.__name__}"
         if method != "__call__":
-            raise TypeError(f"{name}.{method} is not supported on Duals")
-        if kwargs:
-            raise TypeError(f"{name} on Duals takes no keyword arguments, got {sorted(kwargs)}")
+            impl = UFUNC_METHODS.get((ufunc, method))
+            if impl is None:
+                raise TypeError(f"{ufunc_name(ufunc)}.{method} is not supported on Duals")
+            return impl(*inputs, **kwargs)
+        given = sorted(k for k, v in kwargs.items() if v is not None)
+        if given:
+            raise TypeError(f"{ufunc_name(ufunc)} on Duals takes no keyword arguments, got {given}")
         impl = UFUNCS.get(ufunc)
         if impl is None:
-            raise TypeError(f"{name} has no dualdiff rule, so it cannot take a Dual")
+            raise TypeError(f"{ufunc_name(ufunc)} has no dualdiff rule, so it cannot take a Dual")
         return impl(*inputs)
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
