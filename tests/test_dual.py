@@ -273,12 +273,12 @@ def test_numpy_ufunc_without_rule_raises_naming_it():
     x = Dual(np.ones(3), np.ones(3))
     with pytest.raises(TypeError, match=r"numpy\.gcd has no dualdiff rule"):
         np.gcd(x, x)
-    with pytest.raises(TypeError, match=r"numpy\.add\.reduce is not supported"):
-        np.add.reduce(x)
+    with pytest.raises(TypeError, match=r"numpy\.hypot\.reduce is not supported"):
+        np.hypot.reduce(x)
     with pytest.raises(TypeError, match="keyword"):
         np.sin(x, out=np.empty(3))
-    with pytest.raises(TypeError, match=r"numpy\.einsum has no dualdiff rule"):
-        np.einsum("i,i", x, x)
+    with pytest.raises(TypeError, match=r"numpy\.unwrap has no dualdiff rule"):
+        np.unwrap(x)
 
 
 def test_array_broadcasting_against_constants_keeps_tangent_shape():
