@@ -58,6 +58,11 @@ def as_input(x: Any, who: str) -> Any:
         return float(x)
     elif hasattr(x, "__array_ufunc__") and hasattr(x, "shape"):
         return x
+    if isinstance(x, (complex, mpmath.mpc)) or np.iscomplexobj(x):
+        raise TypeError(
+            f"{who}: complex points ({type(x).__name__}) are not supported yet; "
+            "Duals are real: differentiate the real and imaginary parts separately"
+        )
     raise TypeError(
         f"{who} needs a real number, NumPy array, mpmath.mpf or Dual, got {type(x).__name__}"
     )

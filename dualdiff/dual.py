@@ -124,6 +124,12 @@ def _component(x: Any, what: str) -> Any:
     elif hasattr(x, "__array_ufunc__") and hasattr(x, "shape") and hasattr(x, "dtype"):
         if np.dtype(x.dtype).kind in "f":
             return x  # dask, CuPy, ...: never coerced, so lazy values stay lazy
+    if isinstance(x, complex) or np.iscomplexobj(x) or isinstance(x, mpmath.mpc):
+        raise TypeError(
+            f"Dual {what} is complex ({type(x).__name__}"
+            f"{' of ' + str(x.dtype) if hasattr(x, 'dtype') else ''}): complex numbers are not "
+            "supported yet, Duals are real; split into real and imaginary parts"
+        )
     raise TypeError(
         f"Dual {what} must be a real float, int, NumPy float array, mpmath.mpf or Dual, "
         f"got {type(x).__name__}"

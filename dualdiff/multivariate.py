@@ -23,7 +23,7 @@ import numpy as np
 
 from .api import as_input, split_result
 from .directions import Directions
-from .dual import Dual, _mk, new_tag
+from .dual import Dual, _mk, base_value, new_tag
 
 __all__ = ["CHUNK_BUDGET", "default_chunk", "gradient", "hessian", "jacobian", "jvp"]
 
@@ -80,15 +80,16 @@ def _passes(
     n = x.shape[0]
     blocks = []
     value = None
+    kind = base_value(x).dtype if base_value(x).dtype.kind == "f" else np.float64
     for start in range(0, n, chunk):
         stop = min(start + chunk, n)
         tag = new_tag()
         if chunk == 1:
-            e = np.zeros(n)
+            e = np.zeros(n, dtype=kind)
             e[start] = 1.0
             xd = _mk(x, e, tag)
         else:
-            e = np.zeros((stop - start, n))
+            e = np.zeros((stop - start, n), dtype=kind)
             e[np.arange(stop - start), np.arange(start, stop)] = 1.0
             xd = _mk(x, Directions(e), tag)
         value, t = split_result(f(xd), tag, who)

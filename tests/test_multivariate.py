@@ -210,3 +210,28 @@ def test_jacobian_at_a_dual_point_is_a_dual_of_jacobians():
     h = 1e-6  # central difference of the Jacobian along dx, against its derivative
     fd = (dd.jacobian(F, x0 + h * dx) - dd.jacobian(F, x0 - h * dx)) / (2 * h)
     assert np.allclose(got.tangent, fd, rtol=1e-8, atol=1e-9)
+
+
+def test_float32_in_float32_out_in_every_mode():
+    x = np.array([0.5, 1.5, 2.0], dtype=np.float32)
+    g = lambda x: np.sum(dd.sin(x) * x**2 + dd.ln(x))  # noqa: E731
+    f = dd.derivative(lambda x: dd.sin(x) * x**2 + dd.sqrt(x))
+    assert f.prime(x).dtype == np.float32
+    for got in (
+        dd.gradient(g, x),
+        dd.gradient(g, x, chunk=1),
+        dd.jacobian(lambda x: x * x, x),
+        dd.hessian(g, x),
+    ):
+        assert got.dtype == np.float32
+    expected = np.sin(x) * 2 * x + x**2 * np.cos(x) + 1 / x
+    assert np.allclose(dd.gradient(g, x), expected, rtol=1e-6)
+
+
+def test_integer_points_become_float_and_complex_points_are_refused():
+    g = dd.gradient(lambda x: np.sum(x * x), np.array([1, 2, 3]))
+    assert g.dtype == np.float64 and np.array_equal(g, [2.0, 4.0, 6.0])
+    with pytest.raises(TypeError, match="complex points .* are not supported yet"):
+        dd.gradient(lambda x: np.sum(x), np.array([1 + 1j]))
+    with pytest.raises(TypeError, match="complex numbers are not supported yet"):
+        dd.Dual(np.array([1 + 1j]), 1.0)
