@@ -467,8 +467,28 @@ def _take_along_axis(a: Any, indices: Any, axis: int) -> Any:
 
 
 # functions whose result is an index or a truth value look at the value only
-for _f in (np.argmax, np.argmin, np.argsort, np.nonzero):
-    ARRAY_FUNCTIONS[_f] = functools.partial(lambda f, a, *args, **kw: f(a._v, *args, **kw), _f)
+def _on_base_values(func: Any) -> _F:
+    """A function whose result is an index, a count or a truth value: it reads values only."""
+
+    def impl(*args: Any, **kwargs: Any) -> Any:
+        def plain(x: Any) -> Any:
+            if isinstance(x, Dual):
+                return base_value(x)
+            if isinstance(x, (list, tuple)):
+                return type(x)(plain(e) for e in x)
+            return x
+
+        return func(*plain(args), **{k: plain(v) for k, v in kwargs.items()})
+
+    return impl
+
+
+for _f in (
+    np.argmax, np.argmin, np.argsort, np.nonzero, np.argwhere, np.flatnonzero,
+    np.count_nonzero, np.searchsorted, np.isclose, np.allclose, np.array_equal,
+    np.array_equiv, np.all, np.any, np.argpartition, np.lexsort, np.iscomplexobj, np.isrealobj,
+):  # fmt: skip
+    ARRAY_FUNCTIONS[_f] = _on_base_values(_f)
 
 
 # --- ufuncs for the operators and for predicates on values ---

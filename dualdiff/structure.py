@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from . import rules
 from .arrayfuncs import first_two, implements, jointly_linear, linear, sequence
 from .directions import LINEAR
 from .dual import Dual, _mk, base_value
@@ -25,8 +26,12 @@ __all__: list[str] = []
 linear(
     np.flip, np.fliplr, np.flipud, np.rot90, np.roll, np.tile, np.repeat, np.diag, np.delete,
     np.split, np.array_split, np.hsplit, np.vsplit, np.dsplit, np.resize, np.atleast_3d,
-    np.diagflat,
+    np.diagflat, np.gradient,
 )  # fmt: skip
+jointly_linear(np.broadcast_arrays, lambda *a, **k: (list(a), lambda ops: (tuple(ops), k)))
+jointly_linear(np.meshgrid, lambda *a, **k: (list(a), lambda ops: (tuple(ops), k)))
+if hasattr(np, "cumulative_sum"):  # NumPy 2.1
+    linear(np.cumulative_sum)
 jointly_linear(np.dstack, sequence)
 jointly_linear(np.column_stack, sequence)
 jointly_linear(np.append, first_two)
@@ -90,3 +95,23 @@ def _pad(array: Any, pad_width: Any, mode: str = "constant", **kwargs: Any) -> A
 
 
 LINEAR.add(np.pad)  # on vector mode's tangents: one direction at a time
+
+
+@implements(np.real)
+def _real(val: Any) -> Any:
+    return val  # Duals are real
+
+
+@implements(np.imag)
+def _imag(val: Any) -> Any:
+    return np.zeros_like(val)
+
+
+@implements(np.fix)
+def _fix(x: Any, out: Any = None) -> Any:
+    return np.trunc(x)
+
+
+@implements(np.sinc)
+def _sinc(x: Any) -> Any:
+    return rules.sinc(x)
