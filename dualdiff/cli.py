@@ -2,12 +2,19 @@
 
     dualdiff "x**2*sin(x)" --at 0.5 1 2
     dualdiff "x*y + sin(x)" --at x=1,y=2 --validate
+    dualdiff "x*y + sin(x)" --order 2 --at x=1,y=2          # the Hessian
     dualdiff "exp(-x**2)" --order 2 --at 0 1 --json
-    dualdiff "tanh(x)" --plot tanh.png --range -3 3
+    dualdiff "tanh(x)" --plot tanh.png --range -3 3 --order 2 --at -1 0.5
 
-Exit status: 0 on success, 1 when a value is outside a function's domain (or --validate finds a
-mismatch, or plotting is unavailable), 2 for a bad expression or bad arguments. No traceback
-reaches the user.
+Values may start with ``-`` in any float syntax (``--at -1e-5 -.5``, ``--range -1E+3 1``), and
+so may the expression (``"-x**2"``). With several variables, ``--order n`` gives every partial
+derivative of order n, mixed ones included (for n = 2, the whole Hessian). ``--plot`` draws f
+and its derivative of order ``--order``; with ``--at`` it also marks and prints those points.
+
+Exit status: 0 on success, 1 when a value is outside a function's domain or overflows (or
+--validate finds a mismatch or has nothing to compare, or plotting is unavailable), 2 for a bad
+expression or bad arguments (including work too large to finish in about half a minute). No
+traceback reaches the user.
 """
 
 from __future__ import annotations
@@ -15,7 +22,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
+import unicodedata
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -25,26 +35,73 @@ import numpy as np
 from .api import derivative
 from .errors import DomainError
 from .expr import Expression, ExpressionError, parse
-from .validate import validate
+from .validate import (
+    WORK_LIMIT,
+    _dual_seconds,
+    _duration,
+    _operations,
+    _partials,
+    estimate_seconds,
+    validate,
+)
 
 __all__ = ["main", "parser"]
 
 MAX_ORDER = 8
+MIN_DPS, MAX_DPS = 15, 500
+_MARK = "\0"  # put before values that start with "-" so that argparse takes them as values
 
-parser = argparse.ArgumentParser(
+
+def _unmark(text: str) -> str:
+    return text[1:] if text.startswith(_MARK) else text
+
+
+def _int_arg(text: str) -> int:
+    text = _unmark(text)
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+
+
+def _float_arg(text: str) -> float:
+    text = _unmark(text)
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # usage errors: without the marks of _protect
+        super().error(message.replace(_MARK, ""))
+
+
+parser = _Parser(
     prog="dualdiff",
     description="Evaluate an expression and its exact derivatives (dual numbers) at points.",
     epilog='example: dualdiff "x**2*sin(x)" --at 1.0 --validate',
 )
 parser.add_argument("expr", nargs="?", help="expression, e.g. 'x**2*sin(x)' (no EXPR: a demo)")
 parser.add_argument(
-    "--at", nargs="+", metavar="POINT", help="points: 0.5 1 2, or x=1,y=2 for several variables"
+    "--at", nargs="+", metavar="POINT", help="points: 0.5 -1e-3 2, or x=1,y=2 for several variables"
 )
-parser.add_argument("--order", type=int, default=1, help=f"derivative order, 1..{MAX_ORDER}")
+parser.add_argument(
+    "--order",
+    type=_int_arg,
+    default=1,
+    help=f"derivative order, 1..{MAX_ORDER} (several variables: every partial of that order)",
+)
 parser.add_argument("--validate", action="store_true", help="compare with mpmath.diff")
-parser.add_argument("--dps", type=int, default=50, help="mpmath digits for --validate (15..500)")
-parser.add_argument("--plot", metavar="FILE", help="draw f and f' to FILE (needs matplotlib)")
-parser.add_argument("--range", nargs=2, type=float, metavar=("A", "B"), help="x range for --plot")
+parser.add_argument(
+    "--dps", type=_int_arg, default=50, help=f"mpmath digits for --validate ({MIN_DPS}..{MAX_DPS})"
+)
+parser.add_argument(
+    "--plot", metavar="FILE", help="draw f and its --order derivative to FILE (needs matplotlib)"
+)
+parser.add_argument(
+    "--range", nargs=2, type=_float_arg, metavar=("A", "B"), help="x range for --plot"
+)
 parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
 
@@ -52,7 +109,24 @@ class UsageError(Exception):
     """Bad command-line input: exit status 2."""
 
 
+def _protect(argv: Sequence[str]) -> list[str]:
+    """Mark the tokens that start with ``-`` but are values, not options.
+
+    argparse takes a token that starts with ``-`` for an option unless it looks like ``-1`` or
+    ``-1.5``, so ``-1e-5``, ``-.5``, ``-1E+3``, ``-inf`` and an expression such as ``-x**2``
+    were refused. Every option of this command line is long (``--at``) except ``-h``, so any
+    other token of one dash and more than one character is a value.
+
+    >>> _protect(["-x**2", "--at", "-1e-5", "-.5", "-h"])
+    ['\\x00-x**2', '--at', '\\x00-1e-5', '\\x00-.5', '-h']
+    """
+    return [
+        _MARK + t if len(t) > 1 and t[0] == "-" and t[1] != "-" and t != "-h" else t for t in argv
+    ]
+
+
 def _number(text: str, what: str) -> float:
+    text = text.strip()
     try:
         v = float(text)
     except ValueError:
@@ -77,7 +151,7 @@ def _points(at: Sequence[str], variables: tuple[str, ...]) -> list[tuple[float, 
         given: dict[str, float] = {}
         for part in item.split(","):
             name, _, value = part.partition("=")
-            name = name.strip()
+            name = unicodedata.normalize("NFKC", name.strip())  # as Python reads names
             if name not in variables:
                 raise UsageError(
                     f"bad --at value {item!r}: {name!r} is not a variable of the expression "
@@ -85,7 +159,7 @@ def _points(at: Sequence[str], variables: tuple[str, ...]) -> list[tuple[float, 
                 )
             if name in given:
                 raise UsageError(f"bad --at value {item!r}: {name} given twice")
-            given[name] = _number(value.strip(), name)
+            given[name] = _number(value, name)
         missing = [v for v in variables if v not in given]
         if missing:
             raise UsageError(f"bad --at value {item!r}: no value for {', '.join(missing)}")
@@ -93,74 +167,145 @@ def _points(at: Sequence[str], variables: tuple[str, ...]) -> list[tuple[float, 
     return points
 
 
-def _label(order: int, var: str, several: bool) -> str:
-    if not several:
-        return "f" + "'" * order + f"({var})" if order <= 3 else f"f^({order})({var})"
-    return f"df/d{var}" if order == 1 else f"d{order}f/d{var}{order}"
+def _label(wrt: tuple[int, ...], variables: Sequence[str]) -> str:
+    """f', f'', f^(4) for one variable; df/dx, d2f/dx2, d2f/dxdy, d3f/dx2dy for several."""
+    n = len(wrt)
+    if len(variables) == 1:
+        return "f" + "'" * n + f"({variables[0]})" if n <= 3 else f"f^({n})({variables[0]})"
+    parts = []
+    for i, v in enumerate(variables):
+        k = wrt.count(i)
+        if k:
+            power = "" if k == 1 else f"^{k}" if v[-1].isdigit() else str(k)
+            parts.append(f"d{v}{power}")
+    return ("df" if n == 1 else f"d{n}f") + "/" + "".join(parts)
 
 
-def _derivatives(expr: Expression, order: int) -> list[Callable[..., Any]]:
-    f = derivative(expr)
-    several = len(expr.variables) > 1
-    out = []
-    for i in range(max(1, len(expr.variables))):
-        d = f.partial(i) if several else f.prime
-        for _ in range(order - 1):
-            d = d.partial(i) if several else d.prime
-        out.append(d)
-    return out
+def _derivative(f: Any, wrt: tuple[int, ...], several: bool) -> Callable[..., Any]:
+    d = f
+    for i in wrt:
+        d = d.partial(i) if several else d.prime
+    return d
+
+
+def _constant(expr: Expression) -> Callable[[Any], Any]:
+    """A variable-free expression as a function of x, returning numbers of x's kind."""
+    value = expr()
+    return lambda x: value + 0 * x
+
+
+def _check_work(expr: Expression, args: argparse.Namespace, npoints: int, nargs: int,
+                wrts: Sequence[tuple[int, ...]]) -> None:  # fmt: skip
+    """Refuse (exit 2) what would run for more than about WORK_LIMIT seconds."""
+    seconds = npoints * len(wrts) * _dual_seconds(_operations(expr), args.order)
+    if args.validate:
+        seconds += estimate_seconds(expr, npoints, nargs, args.dps, order=args.order, mixed=True)
+    if seconds > WORK_LIMIT:
+        what = f"{len(wrts)} derivatives" if len(wrts) > 1 else "a derivative"
+        digits = f", checked at {args.dps} digits," if args.validate else ""
+        reduce = "fewer --at points, a lower --order" + (" or a lower --dps" if digits else "")
+        raise UsageError(
+            f"too much work: {npoints} points, {what} of order {args.order}{digits} would take "
+            f"about {_duration(seconds)} (the limit is {WORK_LIMIT:.0f} s): give {reduce}"
+        )
 
 
 def _run(args: argparse.Namespace) -> int:
     try:
         expr = parse(args.expr)
     except ExpressionError as exc:
-        print(f"dualdiff: bad expression: {exc.message}\n{exc.pointer()}", file=sys.stderr)
+        _say(f"dualdiff: bad expression: {exc.message}\n{exc.pointer()}", sys.stderr)
         return 2
     if not 1 <= args.order <= MAX_ORDER:
         raise UsageError(f"--order must be between 1 and {MAX_ORDER}, got {args.order}")
-    if not 15 <= args.dps <= 500:
-        raise UsageError(f"--dps must be between 15 and 500, got {args.dps}")
+    if not MIN_DPS <= args.dps <= MAX_DPS:
+        raise UsageError(f"--dps must be between {MIN_DPS} and {MAX_DPS}, got {args.dps}")
     if (args.plot is None) != (args.range is None):
         raise UsageError("--plot FILE and --range A B go together")
-    if args.at is None and args.plot is None:
-        raise UsageError("give the points with --at (or a plot with --plot FILE --range A B)")
+    if args.at is None:
+        if args.plot is None:
+            raise UsageError("give the points with --at (or a plot with --plot FILE --range A B)")
+        for flag in ("json", "validate"):
+            if getattr(args, flag):
+                raise UsageError(f"--{flag} reports on the --at points: give them with --at")
     variables = expr.variables or ("x",)
-    fn = expr if expr.variables else (lambda x: expr())
-    if args.plot is not None:
-        return _plot(fn, expr, variables, args)
-    points = _points(args.at, variables)
-    derivs = _derivatives(Expression(expr.text, expr.tree, variables), args.order)
     several = len(variables) > 1
-    labels = [_label(args.order, v, several) for v in variables]
-    reports = []
-    if args.validate:
-        reports = [validate(fn, points, args.dps, order=args.order, rtol=1e-12)]
+    if args.plot is not None and several:
+        raise UsageError("--plot draws functions of one variable")
+    points = _points(args.at, variables) if args.at is not None else []
+    wrts = _partials(len(variables), args.order, mixed=True)
+    _check_work(expr, args, len(points), len(variables), wrts)
+    plt = None
+    if args.plot is not None:
+        a, b = args.range
+        if not (math.isfinite(a) and math.isfinite(b) and a < b):
+            raise UsageError(f"--range needs finite A < B, got {a:g} {b:g}")
+        outside = [p[0] for p in points if not a <= p[0] <= b]
+        if outside:
+            raise UsageError(f"--at point {outside[0]!r} is outside --range {a:g} {b:g}")
+        plt = _pyplot()
+        if plt is None:
+            return 1
+    fn = expr if expr.variables else _constant(expr)
+    f = derivative(fn)
+    derivs = [_derivative(f, w, several) for w in wrts]
+    labels = [_label(w, variables) for w in wrts]
     results = []
-    for k, p in enumerate(points):
-        row: dict[str, Any] = {"at": dict(zip(variables, p, strict=True)), "f": float(fn(*p))}
+    for p in points:  # domain errors and overflow first, before any mpmath work
+        value = float(fn(*p))
+        if not math.isfinite(value):
+            at = ", ".join(f"{v} = {c!r}" for v, c in zip(variables, p, strict=True))
+            raise OverflowError(f"f = {value} at {at}")
+        row: dict[str, Any] = {"at": dict(zip(variables, p, strict=True)), "f": value}
         row["derivatives"] = {lab: float(d(*p)) for lab, d in zip(labels, derivs, strict=True)}
-        if reports:
-            n = len(points)
-            vrows = [reports[0].rows[i * n + k] for i in range(len(variables))]
+        if several and args.order == 2:
+            row["hessian"] = _hessian(row["derivatives"], wrts, labels, len(variables))
+        results.append(row)
+    report = None
+    if args.validate:
+        # work_limit=None: _check_work has bounded the whole run already
+        report = validate(fn, points, args.dps, order=args.order, mixed=True, work_limit=None)
+        for k, row in enumerate(results):
+            vrows = [report.rows[j * len(points) + k] for j in range(len(wrts))]
             row["mpmath"] = {lab: (None if r.mpmath is None else mpmath.nstr(r.mpmath, 20))
                              for lab, r in zip(labels, vrows, strict=True)}  # fmt: skip
             row["rel_error"] = {lab: r.rel_error for lab, r in zip(labels, vrows, strict=True)}
             row["status"] = {lab: r.status for lab, r in zip(labels, vrows, strict=True)}
-        results.append(row)
+    written = None
+    if plt is not None:
+        written = _plot(plt, f, expr, variables[0], args, results, labels[0])
     if args.json:
         # strict JSON: a round trip turns inf and nan into the strings "Infinity", "NaN"
         clean = json.loads(json.dumps(results), parse_constant=str)
-        out = {"expression": expr.text, "order": args.order, "points": clean}
-        if reports:
-            out["ok"] = reports[0].ok
-        print(json.dumps(out, indent=2))
+        out: dict[str, Any] = {"expression": expr.text, "variables": list(variables),
+                               "order": args.order, "points": clean}  # fmt: skip
+        if report is not None:
+            out["ok"] = report.ok
+        if written is not None:
+            out["plot"] = written
+        _say(json.dumps(out, indent=2), sys.stdout)
     else:
-        _print_table(expr.text, variables, labels, results, bool(reports))
-    if reports and not reports[0].ok:
-        print("dualdiff: validation FAILED: dualdiff and mpmath disagree", file=sys.stderr)
+        if results:
+            _print_table(expr.text, variables, labels, results, report is not None)
+        if written is not None:
+            _say(f"wrote {written}", sys.stdout)
+    if report is not None and not report.ok:
+        if not report.compared:
+            why = "nothing compared: mpmath cannot evaluate f around any of the points"
+        else:
+            why = "dualdiff and mpmath disagree"
+        _say(f"dualdiff: validation FAILED: {why}", sys.stderr)
         return 1
     return 0
+
+
+def _hessian(derivs: dict[str, float], wrts: Sequence[tuple[int, ...]], labels: Sequence[str],
+             n: int) -> list[list[float]]:  # fmt: skip
+    """The symmetric matrix of second partials from its distinct entries."""
+    h = [[math.nan] * n for _ in range(n)]
+    for (i, j), lab in zip(wrts, labels, strict=True):
+        h[i][j] = h[j][i] = derivs[lab]
+    return h
 
 
 def _print_table(text: str, variables: Sequence[str], labels: Sequence[str],
@@ -179,65 +324,89 @@ def _print_table(text: str, variables: Sequence[str], labels: Sequence[str],
                 cells += [ref or "-", f"{r['rel_error'][lab]:.2e}", r["status"][lab]]
         rows.append(cells)
     widths = [max(len(h), *(len(c[i]) for c in rows)) for i, h in enumerate(header)]
-    print(f"f = {text}")
+    lines = [f"f = {text}"]
     for cells in (header, *rows):
-        print("  ".join(c.rjust(w) for c, w in zip(cells, widths, strict=True)))
+        lines.append("  ".join(c.rjust(w) for c, w in zip(cells, widths, strict=True)))
+    _say("\n".join(lines), sys.stdout)
 
 
-def _plot(fn: Callable[..., Any], expr: Expression, variables: Sequence[str],
-          args: argparse.Namespace) -> int:  # fmt: skip
-    if len(variables) != 1:
-        raise UsageError("--plot draws functions of one variable")
-    a, b = args.range
-    if not (math.isfinite(a) and math.isfinite(b) and a < b):
-        raise UsageError(f"--range needs finite A < B, got {a} {b}")
+def _pyplot() -> Any:
+    """matplotlib.pyplot on the Agg backend, or None (with a message) if it is missing."""
     try:
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        print(
+        _say(
             "dualdiff: --plot needs matplotlib, which is not installed: "
             "pip install 'dualdiff-ad[plot]'",
-            file=sys.stderr,
+            sys.stderr,
         )
-        return 1
+        return None
+    return plt
+
+
+def _plot(plt: Any, f: Any, expr: Expression, v: str, args: argparse.Namespace,
+          results: list[dict[str, Any]], label: str) -> str:  # fmt: skip
+    """Draw f and its derivative of order --order; return the name of the file written."""
+    name = args.plot
+    ext = os.path.splitext(name)[1][1:].lower()
+    if not ext:  # matplotlib would add ".png" itself: say so
+        name, ext = name.rstrip(".") + ".png", "png"
+    a, b = args.range
     xs = np.linspace(a, b, 400)
+    d = _derivative(f, (0,) * args.order, False)
     with np.errstate(all="ignore"):
-        f = derivative(fn)
-        ys, dys = f.value_and_prime(xs)
-    ys = np.broadcast_to(ys, xs.shape)
-    v = variables[0]
+        ys = np.broadcast_to(np.asarray(f(xs), dtype=float), xs.shape)
+        dys = np.broadcast_to(np.asarray(d(xs), dtype=float), xs.shape)
+    if not np.isfinite(ys).any():
+        raise DomainError(f"f = {expr.text} has no finite value on --range {a:g} {b:g}")
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    ax.plot(xs, ys, label=f"f({v}) = {expr.text}")
-    ax.plot(xs, np.broadcast_to(dys, xs.shape), label=f"f'({v})", linestyle="--")
-    ax.axhline(0, color="0.8", linewidth=0.8)
-    ax.set_title(f"f and f' for f({v}) = {expr.text}")
-    ax.set_xlabel(v)
-    ax.set_ylabel("value")
-    ax.legend()
-    fig.tight_layout()
     try:
-        fig.savefig(args.plot)
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"cannot write the plot to {args.plot!r}: {exc}") from None
+        if ext not in fig.canvas.get_supported_filetypes():
+            known = ", ".join(sorted(fig.canvas.get_supported_filetypes()))
+            raise UsageError(f"cannot write a plot as .{ext}: use one of {known}")
+        text = expr.text if len(expr.text) <= 60 else expr.text[:57] + "..."
+        ax.plot(xs, ys, label=f"f({v}) = {text}")
+        ax.plot(xs, dys, label=label, linestyle="--")
+        if results:
+            px = [r["at"][v] for r in results]
+            ax.plot(px, [r["f"] for r in results], "o", color="C0", label="--at points")
+            ax.plot(px, [r["derivatives"][label] for r in results], "o", color="C1")
+        ax.axhline(0, color="0.8", linewidth=0.8)
+        what = "f'" if args.order == 1 else label.split("(")[0]
+        ax.set_title(f"f and {what} for f({v}) = {text}")
+        ax.set_xlabel(v)
+        ax.set_ylabel("value")
+        ax.legend()
+        with warnings.catch_warnings():  # a long legend: a looser layout, not a warning
+            warnings.simplefilter("ignore")
+            fig.tight_layout()
+        try:
+            fig.savefig(name, format=ext)
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"cannot write the plot to {name!r}: {exc}") from None
     finally:
         plt.close(fig)
-    print(f"wrote {args.plot}")
-    return 0
+    return name
 
 
 def _demo() -> int:
     f = derivative(lambda x: x**2 * _sin(x))
-    print("f(x) = x**2 * sin(x): f, f' and f'' by dual numbers, f' by mpmath.diff")
-    print(f"{'x':>6} {'f(x)':>22} {'f_prime(x)':>22} {'mpmath_diff':>22} {'f_second(x)':>22}")
+    lines = [
+        "f(x) = x**2 * sin(x): f, f' and f'' by dual numbers, f' by mpmath.diff",
+        f"{'x':>6} {'f(x)':>22} {'f_prime(x)':>22} {'mpmath_diff':>22} {'f_second(x)':>22}",
+    ]
     for x in (0.0, 0.5, 1.0, 1.5, 2.0, 3.0):
         with mpmath.workdps(40):
             ref = mpmath.diff(lambda t: t**2 * mpmath.sin(t), mpmath.mpf(x))
         ref_s = mpmath.nstr(mpmath.chop(ref, tol=1e-30), 17)
-        print(f"{x:6.2f} {f(x):22.17g} {f.prime(x):22.17g} {ref_s:>22} {f.prime.prime(x):22.17g}")
-    print('\ntry: dualdiff "x**2*sin(x)" --at 1.0 --validate   (dualdiff --help for more)')
+        lines.append(
+            f"{x:6.2f} {f(x):22.17g} {f.prime(x):22.17g} {ref_s:>22} {f.prime.prime(x):22.17g}"
+        )
+    lines.append('\ntry: dualdiff "x**2*sin(x)" --at 1.0 --validate   (dualdiff --help for more)')
+    _say("\n".join(lines), sys.stdout)
     return 0
 
 
@@ -247,22 +416,60 @@ def _sin(x: Any) -> Any:
     return sin(x)
 
 
+def _say(text: str, file: Any) -> None:
+    """Print ``text``, escaping what the stream's encoding cannot show (θ on a latin-1 tty)."""
+    encoding = getattr(file, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except (UnicodeError, LookupError):
+        text = text.encode("ascii", "backslashreplace").decode("ascii")
+    print(text, file=file)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit status.
+
+    >>> main(["x**3", "--at", "-2"])
+    f = x**3
+       x     f  f'(x)
+    -2.0  -8.0   12.0
+    0
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # --help, or argparse's own usage errors (already printed)
-        return int(exc.code or 0)
-    if args.expr is None:
-        return _demo()
-    try:
+        try:
+            args = parser.parse_args(_protect(argv))
+        except SystemExit as exc:  # --help, or argparse's own usage errors (already printed)
+            return int(exc.code or 0)
+        if args.expr is None:
+            return _demo()
+        args.expr = _unmark(args.expr)
+        args.at = None if args.at is None else [_unmark(a) for a in args.at]
+        args.plot = None if args.plot is None else _unmark(args.plot)
         return _run(args)
     except UsageError as exc:
-        print(f"dualdiff: {exc}", file=sys.stderr)
+        _say(f"dualdiff: {exc}", sys.stderr)
         return 2
     except (DomainError, ZeroDivisionError) as exc:
-        print(f"dualdiff: {exc}", file=sys.stderr)
+        _say(f"dualdiff: {exc}", sys.stderr)
         return 1
     except OverflowError as exc:
-        print(f"dualdiff: a value overflows a float ({exc})", file=sys.stderr)
+        _say(f"dualdiff: a value overflows a float ({exc})", sys.stderr)
         return 1
+    except BrokenPipeError:  # dualdiff ... | head: the reader has gone; stay quiet
+        _silence_stdout()
+        return 1
+    except KeyboardInterrupt:
+        _say("dualdiff: interrupted", sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: still no traceback, but say what it was
+        _say(f"dualdiff: internal error, please report: {type(exc).__name__}: {exc}", sys.stderr)
+        return 1
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass

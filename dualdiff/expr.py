@@ -1,9 +1,10 @@
 """A whitelist parser for the command line's expressions.
 
-Python's ``ast`` parses the text; only numbers, variable names, the rule table's functions
-(``dualdiff.FUNCTIONS``), the constants ``pi`` and ``e``, ``+ - * / **``, unary minus and
-parentheses are accepted. Nothing is ever passed to ``eval``, ``exec`` or ``compile``-to-code:
-the tree is walked and each node is applied by hand. Every number is a float, so a power of
+Python's ``ast`` parses the text; only numbers, variable names (letters and digits, in any
+script: ``x``, ``x1``, ``θ``), the rule table's functions (``dualdiff.FUNCTIONS``), the constants
+``pi`` (also ``π``) and ``e``, ``+ - * / **``, unary minus and parentheses are accepted.
+Nothing is ever passed to ``eval``, ``exec`` or ``compile``-to-code: the tree is walked and each
+node is applied by hand. Every number is a float, so a power of
 constants such as ``9**9**9**9`` overflows at once instead of building a huge integer; length,
 nesting depth and the number of nodes are bounded.
 
@@ -12,28 +13,37 @@ nesting depth and the number of nodes are bounded.
 ('x', 'y')
 >>> e(2.0, 1.0) == 4 * math.sin(2.0) + 1
 True
+>>> parse("sin(θ) * r").variables
+('r', 'θ')
+
+A value outside a function's domain raises :class:`~dualdiff.DomainError` naming the function
+as written (``log``, not ``ln``; ``asin``, not ``arcsin``).
 """
 
 from __future__ import annotations
 
 import ast
 import math
-import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from . import rules
-from .dual import _pow_value
-from .errors import ZeroDivisionDomainError
+from .dual import _pow_value, base_value, fmt
+from .errors import DomainError, ZeroDivisionDomainError
 
 __all__ = ["MAX_DEPTH", "MAX_LENGTH", "MAX_NODES", "Expression", "ExpressionError", "parse"]
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 40
 MAX_NODES = 400
-CONSTANTS = {"pi": math.pi, "e": math.e}
-_VARIABLE = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
+CONSTANTS = {"pi": math.pi, "π": math.pi, "e": math.e}
+
+
+def _is_variable(name: str) -> bool:
+    """Letters and digits of any script (and their combining marks), starting with a letter."""
+    return name[:1].isalpha() and all(unicodedata.category(c)[0] in "LMN" for c in name)
 
 
 def _divide(a: Any, b: Any) -> Any:
@@ -67,7 +77,20 @@ class ExpressionError(ValueError):
 
     def pointer(self) -> str:
         """The expression with a caret line under the offending token."""
-        return f"  {self.text}\n  {' ' * self.col}{'^' * self.width}"
+        return f"  {self.text}\n  {_blank(self.text[: self.col])}{'^' * self.width}"
+
+
+def _blank(text: str) -> str:
+    """Blanks as wide on a terminal as ``text``: tabs kept, wide characters doubled."""
+    out = []
+    for c in text:
+        if c == "\t":
+            out.append(c)
+        elif unicodedata.combining(c) or unicodedata.category(c) == "Mn":
+            continue
+        else:
+            out.append("  " if unicodedata.east_asian_width(c) in "WF" else " ")
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -92,9 +115,17 @@ def _functions() -> dict[str, tuple[Callable[..., Any], tuple[int, ...]]]:
     return table
 
 
+def _column(text: str, offset: int) -> int:
+    """The character column of ``ast``'s column ``offset``, which counts UTF-8 bytes."""
+    if text.isascii():
+        return offset
+    return len(text.encode("utf-8")[:offset].decode("utf-8", errors="ignore"))
+
+
 def _span(node: ast.AST, text: str) -> tuple[int, int]:
-    col = getattr(node, "col_offset", 0)
-    end = getattr(node, "end_col_offset", col + 1) or col + 1
+    col = _column(text, getattr(node, "col_offset", 0))
+    end = getattr(node, "end_col_offset", None)
+    end = col + 1 if end is None else _column(text, end)
     return col, max(1, min(end, len(text)) - col)
 
 
@@ -109,6 +140,11 @@ def parse(text: str) -> Expression:
     text = text.strip()
     if not text:
         raise ExpressionError("empty expression", text, 0)
+    bad = [i for i, c in enumerate(text) if unicodedata.category(c) in ("Cc", "Cs") and c != "\t"]
+    if bad:  # a null byte, a control character, undecodable bytes from the command line
+        c = text[bad[0]]
+        shown = "".join("?" if i in bad else ch for i, ch in enumerate(text))
+        raise ExpressionError(f"unreadable character U+{ord(c):04X}", shown, bad[0])
     try:
         tree = ast.parse(text, mode="eval").body
     except SyntaxError as exc:
@@ -116,6 +152,8 @@ def parse(text: str) -> Expression:
         raise ExpressionError(f"syntax error: {exc.msg}", text, min(col, len(text))) from None
     except (RecursionError, MemoryError):
         raise ExpressionError("expression nested too deeply", text, 0) from None
+    except ValueError as exc:  # refused above already; kept for other Pythons' parsers
+        raise ExpressionError(f"syntax error: {exc}", text, 0) from None
     functions = _functions()
     variables: set[str] = set()
     count = 0
@@ -144,7 +182,7 @@ def parse(text: str) -> Expression:
                 raise ExpressionError(f"{node.id} is a function: call it as {node.id}(...)",
                                       text, col, width)  # fmt: skip
             if node.id not in CONSTANTS:
-                if not _VARIABLE.match(node.id):
+                if not _is_variable(node.id):
                     raise ExpressionError(
                         f"variable names are letters and digits, got {node.id!r}", text, col, width
                     )
@@ -201,7 +239,7 @@ def parse(text: str) -> Expression:
 
 def _operator_column(text: str, node: ast.BinOp) -> int:
     """The column of a binary operator: the first non-space after the left operand."""
-    i = getattr(node.left, "end_col_offset", node.col_offset) or node.col_offset
+    i = _column(text, getattr(node.left, "end_col_offset", node.col_offset) or node.col_offset)
     while i < len(text) and text[i] in " )":
         i += 1
     return min(i, max(len(text) - 1, 0))
@@ -218,6 +256,33 @@ def _evaluate(node: ast.expr, env: dict[str, Any]) -> Any:
         v = _evaluate(node.operand, env)
         return -v if isinstance(node.op, ast.USub) else v
     if isinstance(node, ast.Call):
-        fn = rules.FUNCTIONS[node.func.id]  # type: ignore[attr-defined]
-        return fn(*(_evaluate(a, env) for a in node.args))
+        name = node.func.id  # type: ignore[attr-defined]
+        args = [_evaluate(a, env) for a in node.args]
+        if name == "log" and len(args) == 2:
+            base = base_value(args[1])
+            if isinstance(base, float) and not (base > 0 and base != 1):  # also on Duals
+                raise DomainError(
+                    f"log(x, base) needs base > 0 and base != 1, got base = {fmt(base)}"
+                )
+        try:
+            return rules.FUNCTIONS[name](*args)
+        except (DomainError, OverflowError) as exc:
+            _rename(exc, name, len(args))
+            raise
     raise AssertionError(f"unchecked node {type(node).__name__}")  # parse() refuses these
+
+
+def _rename(exc: Exception, name: str, nargs: int) -> None:
+    """Make an error raised under an alias name the alias (``log``, not ``ln``)."""
+    if name == "log":
+        own, written = ("ln", "log2", "log10"), "log(x, base)" if nargs == 2 else "log(x)"
+    else:
+        own, written = (getattr(rules.FUNCTIONS[name], "__name__", name),), ""
+    message = str(exc)
+    for canonical in own:
+        for form in ("(x)", "(x1, x2)", " "):
+            prefix = canonical + form
+            if canonical != name and message.startswith(prefix):
+                head = written if written and form == "(x)" else name + form
+                exc.args = (head + message[len(prefix) :], *exc.args[1:])
+                return

@@ -121,12 +121,21 @@ def _overflow(name: str, *xs: Any) -> OverflowError:
     return OverflowError(f"{name} overflows a float at {at}")
 
 
-def _slope_limit(rule: Rule, *xs: Any) -> float:
-    """The slope where float arithmetic divided by zero: redone in NumPy, it is ±inf."""
+def _slope_limit(rule: Rule, *xs: Any) -> Any:
+    """The slope where float arithmetic divided by zero: redone in NumPy floats (at every level
+    of a nested Dual), where it is ±inf."""
     with np.errstate(all="ignore"):
-        args = [np.float64(x) for x in xs]
-        s = rule.deriv(*args)
-    return tuple(float(c) for c in s) if isinstance(s, tuple) else float(s)
+        s = rule.deriv(*(_leaves(x, np.float64) for x in xs))
+    if isinstance(s, tuple):
+        return tuple(_leaves(c, float) for c in s)
+    return _leaves(s, float)
+
+
+def _leaves(x: Any, kind: Any) -> Any:
+    """``x`` with every float in it (at every level of nesting) converted to ``kind``."""
+    if isinstance(x, Dual):
+        return _mk(_leaves(x._v, kind), _leaves(x._t, kind), x._tag)
+    return kind(x) if isinstance(x, float) else x
 
 
 def _kind_error(name: str, *xs: Any) -> TypeError:
@@ -594,7 +603,7 @@ rint    = register("rint",    lambda x: float(np.rint(x)), lambda x, y: _zero(x)
 remainder = register("remainder", lambda a, b: a % b, lambda a, b, y: (_ones(a), -floor(a / b)), numpy=np.remainder, mpmath=lambda a, b: a - mp.floor(a / b) * b, formula="(1, -floor(x1/x2)); x1 % x2 is the same", aliases=("mod",), nonsmooth=_integer_ratio)
 fmod    = register("fmod",    math.fmod,  lambda a, b, y: (_ones(a), -trunc(a / b)), numpy=np.fmod, mpmath=lambda a, b: a - _mp_trunc(a / b) * b, formula="(1, -trunc(x1/x2))", nonsmooth=_integer_ratio)
 floor_divide = register("floor_divide", lambda a, b: a // b, lambda a, b, y: (_zero(a), _zero(b)), numpy=np.floor_divide, mpmath=lambda a, b: mp.floor(a / b), formula="(0, 0)", nonsmooth=_integer_ratio)
-heaviside = register("heaviside", _heaviside_math, lambda x, h, y: (_zero(x), _zero(x) + (x == 0)), numpy=np.heaviside, mpmath=lambda x, h: _heaviside_math(x, h) if x != 0 else h, formula="(0, 1 where x1 = 0)", nonsmooth=lambda x, h: x == 0)
+heaviside = register("heaviside", _heaviside_math, lambda x, h, y: (_zero(x), _zero(x) + (x == 0)), numpy=np.heaviside, mpmath=lambda x, h: mp.mpf(h) if x == 0 else mp.mpf(1 if x > 0 else 0), formula="(0, 1 where x1 = 0)", nonsmooth=lambda x, h: x == 0)
 sinc    = register("sinc",    _sinc_math, _sinc_slope, numpy=np.sinc, mpmath=lambda x: mp.sincpi(x), formula="(cos(pi x) - sinc(x))/x, its series near 0")
 deg2rad = register("deg2rad", math.radians, lambda x, y: _zero(x) + _pi_const(x) / 180, numpy=np.deg2rad, mpmath=mp.radians, formula="pi/180", ufuncs=(np.radians,), aliases=("radians",))
 rad2deg = register("rad2deg", math.degrees, lambda x, y: _zero(x) + 180 / _pi_const(x), numpy=np.rad2deg, mpmath=mp.degrees, formula="180/pi", ufuncs=(np.degrees,), aliases=("degrees",))
@@ -614,7 +623,10 @@ def log(x: Any, base: Any = None) -> Any:
     (3.0, 1.0)
     """
     if base is None:
-        return ln(x)
+        try:
+            return ln(x)
+        except DomainError:  # named as the user wrote it
+            raise DomainError(f"log(x) needs {RULES['ln'].domain}, got x = {fmt(x)}") from None
     if not isinstance(base, Dual) and np.ndim(base) == 0 and not isinstance(base, _NDARRAY):
         if not (base > 0 and base != 1):
             raise DomainError(f"log(x, base) needs base > 0 and base != 1, got base = {fmt(base)}")

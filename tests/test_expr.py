@@ -86,3 +86,60 @@ def test_wrong_number_of_values():
         parse("x*y")(1.0)
     with pytest.raises(TypeError, match="needs a str"):
         parse(3)
+
+
+def test_variables_are_letters_of_any_script():
+    e = parse("θ**2 + sin(θ)")
+    assert e.variables == ("θ",) and e(0.5) == 0.25 + math.sin(0.5)
+    assert parse("αβ2 * r").variables == ("r", "αβ2")
+    assert parse("ℌ + x").variables == ("H", "x")  # Python's NFKC: ℌ is the letter H
+    assert parse("sin(π*x)")(0.5) == math.sin(math.pi * 0.5)  # π is pi, not a variable
+    assert dd.derivative(parse("φ**3")).prime(2.0) == 12.0
+    for text in ("θ_1 + 1", "x·y"):
+        with pytest.raises(ExpressionError):
+            parse(text)
+
+
+def test_pointer_counts_characters_not_bytes():
+    with pytest.raises(ExpressionError) as info:  # ast's columns count UTF-8 bytes
+        parse("θ + foo(x)")
+    assert info.value.pointer() == "  θ + foo(x)\n      ^^^"
+    with pytest.raises(ExpressionError) as info:
+        parse("θ^2")
+    assert info.value.pointer() == "  θ^2\n   ^"
+    with pytest.raises(ExpressionError) as info:
+        parse("x\t+ foo(x)")  # a tab before the token stays a tab under it
+    assert info.value.pointer() == "  x\t+ foo(x)\n   \t  ^^^"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown", "col"),
+    [("\udcff", "?", 0), ("x\x00", "x?", 1), ("x + \x1b[1m", "x + ?[1m", 4)],
+)
+def test_unreadable_characters_are_refused(text, shown, col):
+    # "\udcff" is what Python makes of an undecodable byte on the command line
+    with pytest.raises(ExpressionError, match=r"unreadable character U\+") as info:
+        parse(text)
+    assert info.value.text == shown and info.value.col == col
+
+
+@pytest.mark.parametrize(
+    ("text", "x", "message"),
+    [
+        ("log(x)", 0.0, r"^log\(x\) needs x > 0, got x = 0\.0$"),
+        ("log(x, 2)", -1.0, r"^log\(x, base\) needs x > 0, got x = -1\.0$"),
+        ("log(x, 10)", -1.0, r"^log\(x, base\) needs x > 0, got x = -1\.0$"),
+        ("log(x, 3)", -1.0, r"^log\(x, base\) needs x > 0, got x = -1\.0$"),
+        ("log(2, x)", -1.0, r"^log\(x, base\) needs base > 0 and base != 1, got base = -1\.0$"),
+        ("asin(x)", 2.0, r"^asin\(x\) needs -1 <= x <= 1, got x = 2\.0$"),
+        ("acosh(x)", 0.5, r"^acosh\(x\) needs x >= 1, got x = 0\.5$"),
+        ("ln(x)", -1.0, r"^ln\(x\) needs x > 0, got x = -1\.0$"),
+        ("log(ln(x))", 0.5, r"^log\(x\) needs x > 0, got x = -0\.69314718055994"),
+        ("ln(log(x))", 0.5, r"^ln\(x\) needs x > 0, got x = -0\.69314718055994"),
+    ],
+)
+def test_domain_errors_name_the_function_as_written(text, x, message):
+    e = parse(text)
+    for arg in (x, dd.Dual(x, 1.0)):  # the value and the derivative say the same
+        with pytest.raises(dd.DomainError, match=message):
+            e(arg)

@@ -34,3 +34,19 @@ def test_order_and_tolerance_are_passed_through():
     with pytest.raises(AssertionError):  # no tolerance at all: float rounding shows at 50 digits
         assert_derivative_matches_mpmath(lambda x: dd.exp(x) * dd.sin(x), points, rtol=0.0,
                                          atol=0.0)  # fmt: skip
+
+
+def test_nothing_compared_is_a_failure():
+    with pytest.raises(AssertionError, match="nothing compared") as info:
+        assert_derivative_matches_mpmath(dd.ln, [-1.0, 0.0])  # no point has a reference
+    assert str(info.value).count("edge:") == 2
+
+
+def test_mixed_partials_and_the_work_limit_are_passed_through():
+    report = assert_derivative_matches_mpmath(lambda x, y: x * y**2, [(3.0, 2.0)], order=2,
+                                              mixed=True)  # fmt: skip
+    assert [r.dualdiff for r in report.rows] == [0.0, 4.0, 6.0]  # 0, 2y, 2x
+    with pytest.raises(ValueError, match="work_limit"):
+        assert_derivative_matches_mpmath(dd.sin, [1.0], work_limit=1e-9)
+    with pytest.raises(ValueError, match=r"dps must be an int >= 15 .*got 0"):
+        assert_derivative_matches_mpmath(dd.sin, [1.0], dps=0)
