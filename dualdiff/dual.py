@@ -38,7 +38,7 @@ if not os.environ.get("DUALDIFF_PURE_PYTHON"):
         from . import _speedups
     except ImportError:  # pragma: no cover - depends on the build
         _speedups = None
-_Base: Any = _speedups.DualBase if _speedups is not None else object
+_BASES: tuple[Any, ...] = (() if _speedups is None else (_speedups.DualBase,)) + (NdarrayMethods,)
 
 _new = object.__new__
 _counter = itertools.count(1)
@@ -136,7 +136,7 @@ def _component(x: Any, what: str) -> Any:
     )
 
 
-class Dual(_Base, NdarrayMethods):
+class Dual(*_BASES):
     """A dual number ``value + tangent·ε`` with ``ε² = 0``: a value and its derivative.
 
     ``value`` and ``tangent`` may be floats, NumPy arrays (elementwise, one Dual for the whole
