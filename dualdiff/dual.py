@@ -602,6 +602,9 @@ def scale(s: Any, t: Any) -> Any:
         return like(0.0, r) if not isinstance(r, np.generic) else r.dtype.type(0.0)
     if (ks and s != 0 and s - s == 0) or (kt and t != 0 and t - t == 0):
         return s * t  # a finite non-zero scalar factor: no 0·∞ can arise
+    blocks = _per_block(_block_scale, s, t)
+    if blocks is not None:
+        return blocks
     with np.errstate(invalid="ignore"):
         r = s * t
     if _nan_free(r):
@@ -613,6 +616,27 @@ def scale(s: Any, t: Any) -> Any:
         zero, 0.0 if not isinstance(r, _NDARRAY) or r.dtype != object else 0, _raw(r, nd)
     )
     return Directions(fixed) if type(r) is Directions else fixed
+
+
+def _per_block(fn: Callable[..., Any], *xs: Any) -> Any:
+    """``fn`` applied block by block where the operands are dask arrays of one shape (and
+    scalars): the guard then costs one NumPy check per block, not extra graph operations."""
+    arrays = [x for x in xs if not _scalar_kind(x)]
+    if not arrays or not all(type(x).__module__.startswith("dask.") for x in arrays):
+        return None
+    if any(x.shape != arrays[0].shape for x in arrays):
+        return None
+    da = sys.modules["dask.array"]
+    dtype = np.result_type(*(x.dtype if hasattr(x, "dtype") else np.float64 for x in xs))
+    return da.map_blocks(fn, *xs, dtype=dtype)
+
+
+def _block_scale(s: Any, t: Any) -> Any:
+    return scale(s, t)
+
+
+def _block_lincomb(s1: Any, t1: Any, s2: Any, t2: Any) -> Any:
+    return lincomb((s1, t1), (s2, t2))
 
 
 def lincomb(*terms: tuple[Any, Any]) -> Any:
@@ -633,6 +657,9 @@ def lincomb(*terms: tuple[Any, Any]) -> Any:
             return r
     elif not (isinstance(t1, Dual) or isinstance(t2, Dual) or isinstance(s1, Dual)
               or isinstance(s2, Dual)):  # fmt: skip
+        blocks = _per_block(_block_lincomb, s1, t1, s2, t2)
+        if blocks is not None:
+            return blocks
         with np.errstate(invalid="ignore"):
             r = s1 * t1 + s2 * t2
         if _nan_free(r):
