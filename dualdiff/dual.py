@@ -640,17 +640,19 @@ def _block_lincomb(s1: Any, t1: Any, s2: Any, t2: Any) -> Any:
 
 
 def lincomb(*terms: tuple[Any, Any]) -> Any:
-    """``Σ s·t`` over the ``(s, t)`` pairs whose ``t`` is not None, each product by :func:`scale`.
+    """``s1·t1 + s2·t2`` for two ``(s, t)`` pairs (a None ``t`` is left out), each product by
+    :func:`scale`.
 
     One pass and one NaN check for arrays; the per-term guard runs only where a NaN appeared.
 
-    >>> lincomb((2.0, 3.0), (0.0, math.inf), (1.0, None))
-    6.0
+    >>> lincomb((2.0, 3.0), (0.0, math.inf)), lincomb((2.0, 3.0), (1.0, None))
+    (6.0, 6.0)
     """
-    terms = tuple((s, t) for s, t in terms if t is not None)
-    if len(terms) == 1:
-        return scale(*terms[0])
     (s1, t1), (s2, t2) = terms
+    if t1 is None or t2 is None:
+        return scale(s2, t2) if t1 is None else scale(s1, t1)
+    if type(t1) is Dual or type(s1) is Dual or type(t2) is Dual or type(s2) is Dual:
+        return s1 * t1 + s2 * t2  # nested: each level applies the policy in its own products
     if _scalar_kind(t1) and _scalar_kind(t2) and _scalar_kind(s1) and _scalar_kind(s2):
         r = s1 * t1 + s2 * t2
         if r == r:
@@ -695,32 +697,66 @@ def _done(name: str, args: tuple[Any, ...], r: Dual) -> Dual:
     return _hooks.after(name, args, r) if _hooks.active else r
 
 
-def add(a: Any, b: Any) -> Any:
-    """a + b where at least one is a Dual: the sum rule, (a + b)' = a' + b'."""
+def _levels(a: Any, b: Any) -> tuple[int, Any, Any, Any, Any] | None:
+    """``(tag, a's value, a's tangent, b's value, b's tangent)`` at the outer level of ``a op b``
+    (a constant's tangent is None), or None where an operand is of an unsupported kind."""
+    ta, tb = type(a), type(b)
+    if ta is Dual:
+        if tb is Dual:
+            if a._tag == b._tag:
+                return a._tag, a._v, a._t, b._v, b._t
+            if a._tag > b._tag:
+                return a._tag, a._v, a._t, b, None
+            return b._tag, a, None, b._v, b._t
+        if tb is float or tb is int:
+            return a._tag, a._v, a._t, b, None
+    elif tb is Dual and (ta is float or ta is int):
+        return b._tag, a, None, b._v, b._t
     a, b = _operands(a, b)
     tag = _operand_tag(a, b)
     if tag < 0:
-        return NotImplemented
+        return None
     av, at = parts(a, tag)
     bv, bt = parts(b, tag)
+    return tag, av, at, bv, bt
+
+
+def _spread(t: Any, constant: Any, v: Any) -> Any:
+    """A tangent beside a constant: broadcast to the value where the constant is larger."""
+    tc = type(constant)
+    return t if tc is float or tc is int else fit(t, v)
+
+
+def add(a: Any, b: Any) -> Any:
+    """a + b where at least one is a Dual: the sum rule, (a + b)' = a' + b'."""
+    lv = _levels(a, b)
+    if lv is None:
+        return NotImplemented
+    tag, av, at, bv, bt = lv
     v = av + bv
-    if at is None or bt is None:
-        return _done("add", (a, b), _mk(v, fit(bt if at is None else at, v), tag))
-    return _done("add", (a, b), _mk(v, at + bt, tag))
+    if bt is None:
+        t = _spread(at, bv, v)
+    elif at is None:
+        t = _spread(bt, av, v)
+    else:
+        t = at + bt
+    return _done("add", (a, b), _mk(v, t, tag))
 
 
 def subtract(a: Any, b: Any) -> Any:
     """a - b where at least one is a Dual: the difference rule, (a - b)' = a' - b'."""
-    a, b = _operands(a, b)
-    tag = _operand_tag(a, b)
-    if tag < 0:
+    lv = _levels(a, b)
+    if lv is None:
         return NotImplemented
-    av, at = parts(a, tag)
-    bv, bt = parts(b, tag)
+    tag, av, at, bv, bt = lv
     v = av - bv
-    if at is None or bt is None:
-        return _done("subtract", (a, b), _mk(v, fit(-bt if at is None else at, v), tag))
-    return _done("subtract", (a, b), _mk(v, at - bt, tag))
+    if bt is None:
+        t = _spread(at, bv, v)
+    elif at is None:
+        t = _spread(-bt, av, v)
+    else:
+        t = at - bt
+    return _done("subtract", (a, b), _mk(v, t, tag))
 
 
 def negative(a: Dual) -> Dual:
@@ -730,12 +766,10 @@ def negative(a: Dual) -> Dual:
 
 def multiply(a: Any, b: Any) -> Any:
     """a * b where at least one is a Dual: the product rule, (ab)' = a'·b + a·b'."""
-    a, b = _operands(a, b)
-    tag = _operand_tag(a, b)
-    if tag < 0:
+    lv = _levels(a, b)
+    if lv is None:
         return NotImplemented
-    av, at = parts(a, tag)
-    bv, bt = parts(b, tag)
+    tag, av, at, bv, bt = lv
     if at is None:
         t = scale(av, bt)
     elif bt is None:
@@ -747,12 +781,10 @@ def multiply(a: Any, b: Any) -> Any:
 
 def divide(a: Any, b: Any) -> Any:
     """a / b where at least one is a Dual: the quotient rule, (a'b - ab')/b², as (a' - v·b')/b."""
-    a, b = _operands(a, b)
-    tag = _operand_tag(a, b)
-    if tag < 0:
+    lv = _levels(a, b)
+    if lv is None:
         return NotImplemented
-    av, at = parts(a, tag)
-    bv, bt = parts(b, tag)
+    tag, av, at, bv, bt = lv
     try:
         v = av / bv
         if bt is None:
@@ -840,12 +872,10 @@ def power(a: Any, b: Any) -> Any:
     x**n (n constant): n x**(n-1) x'; a**x (a constant): a**x ln(a) x';
     x**y: y x**(y-1) x' + x**y ln(x) y', with 0·∞ = 0 (so x**x at 0 has slope -inf).
     """
-    a, b = _operands(a, b)
-    tag = _operand_tag(a, b)
-    if tag < 0:
+    lv = _levels(a, b)
+    if lv is None:
         return NotImplemented
-    xv, xt = parts(a, tag)
-    nv, nt = parts(b, tag)
+    tag, xv, xt, nv, nt = lv
     if nt is None or (_is_scalar(nt) and nt == 0):  # x**n, n constant (or not moving)
         y = _pow_value(xv, nv)
         t = 0.0 * nt if xt is None else scale(_pow_slope(xv, nv), xt)
