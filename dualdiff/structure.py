@@ -115,3 +115,35 @@ def _fix(x: Any, out: Any = None) -> Any:
 @implements(np.sinc)
 def _sinc(x: Any) -> Any:
     return rules.sinc(x)
+
+
+@implements(np.put)
+def _put_flat(a: Any, ind: Any, v: Any, mode: str = "raise") -> None:
+    """a.flat[ind] = v, in place, value and tangent (mode 'raise' only)."""
+    if mode != "raise" or not isinstance(a, Dual):
+        raise TypeError("numpy.put on Duals writes into a Dual array, with mode='raise'")
+    idx = np.unravel_index(np.asarray(ind), a.shape)
+    a[idx] = v if np.ndim(base_value(v)) == 0 else np.resize(v, np.shape(idx[0]))
+
+
+@implements(np.putmask)
+def _putmask(a: Any, mask: Any, values: Any) -> None:
+    """a[mask] = values, in place; values repeat over the masked positions as NumPy repeats them
+    (over all positions, so entry i takes values[i % len(values)])."""
+    if not isinstance(a, Dual):
+        raise TypeError("numpy.putmask on Duals writes into a Dual array")
+    m = np.asarray(base_value(mask), dtype=bool)
+    if np.ndim(base_value(values)) == 0:
+        a[m] = values
+    else:
+        a[m] = np.reshape(np.resize(values, a.size), a.shape)[m]
+
+
+@implements(np.place)
+def _place(arr: Any, mask: Any, vals: Any) -> None:
+    """arr[mask] = vals, in place; vals repeat over the masked positions in order."""
+    if not isinstance(arr, Dual):
+        raise TypeError("numpy.place on Duals writes into a Dual array")
+    m = np.asarray(base_value(mask), dtype=bool)
+    count = int(m.sum())
+    arr[m] = vals if np.ndim(base_value(vals)) == 0 else np.resize(vals, count)

@@ -179,3 +179,18 @@ def test_mpf_values_through_assignment():
         assert abs(g[0] - 2) < mpmath.mpf(10) ** -35
         assert abs(g[1] - mpmath.mpf(1) / 3) < mpmath.mpf(10) ** -35
         assert math.isfinite(float(g[1]))
+
+
+def test_put_putmask_and_place_write_value_and_tangent():
+    x = np.array([1.5, -2.0, 3.3, 0.7])
+
+    def f(x):
+        out = np.zeros_like(x)
+        np.put(out, [0, 2], x[:2] * x[:2])
+        np.putmask(out, np.array([False, True, False, False]), 3 * x)
+        np.place(out, np.array([False, False, False, True]), x[3:])
+        return out
+
+    expected = np.array([[3.0, 0, 0, 0], [0, 3.0, 0, 0], [0, -4.0, 0, 0], [0, 0, 0, 1.0]])
+    for chunk in (1, 4):
+        assert np.array_equal(dd.jacobian(f, x, chunk=chunk), expected)
