@@ -16,7 +16,7 @@ import mpmath
 import numpy as np
 
 from .directions import Directions
-from .dual import Dual, _counter, _mk, new_tag
+from .dual import Dual, _counter, _mk, base_value, new_tag
 
 __all__ = ["Derivative", "derivative", "seed", "split_result"]
 
@@ -140,6 +140,17 @@ def split_result(r: Any, tag: int, who: str) -> tuple[Any, Any]:
     return r, _zero_like(r)
 
 
+def _elementwise(t: Any, x: Any) -> Any:
+    """f' of an elementwise f has x's shape even where f ignores x (a constant's zero tangent)."""
+    xs, ts = np.shape(base_value(x)), np.shape(base_value(t))
+    if xs and ts != xs and np.ndim(base_value(t)) <= len(xs):
+        full = np.broadcast_shapes(ts, xs)
+        if isinstance(t, Dual):
+            return t * np.ones(full)
+        return np.broadcast_to(t, full) + np.zeros(full, dtype=np.result_type(t, 0.0))
+    return t
+
+
 def _name(f: Callable[..., Any]) -> str:
     return getattr(f, "__name__", type(f).__name__)
 
@@ -189,7 +200,9 @@ class Derivative:
         (8.0, 12.0)
         """
         tag = new_tag()
-        return split_result(self.__wrapped__(seed(x, tag, self._name), **kwargs), tag, self._name)
+        xs = seed(x, tag, self._name)
+        v, t = split_result(self.__wrapped__(xs, **kwargs), tag, self._name)
+        return v, _elementwise(t, xs._v)
 
     @property
     def prime(self) -> Derivative:

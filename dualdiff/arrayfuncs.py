@@ -79,11 +79,12 @@ def _no_extras(name: str, **given: Any) -> None:
 
 
 def zero_tangent(value: Any, like: Any) -> Any:
-    """A zero tangent for a constant ``value``, in the layout of the tangent ``like``."""
+    """A zero tangent for a constant ``value``, in the layout (and kind) of the tangent
+    ``like``: an array, vector mode's Directions, or a nested Dual of them."""
     shape = _shape(value)
-    if type(like) is Directions:
-        return Directions(np.zeros((like.k, *shape)))
-    return np.zeros(shape) if shape else 0.0
+    if not shape and not isinstance(like, (Dual, Directions)):
+        return 0.0
+    return zeros_in_layout(shape, like)
 
 
 def _as_array(a: Any) -> Any:
@@ -534,9 +535,17 @@ def _ldexp(x: Any, i: Any) -> Any:
     """x·2**i, linear in x; the exponent is an integer constant."""
     if isinstance(i, Dual) or not isinstance(x, Dual):
         raise TypeError("numpy.ldexp on Duals: the exponent must be an integer constant")
-    t = x._t
-    tt = Directions(np.ldexp(t.array, i)) if type(t) is Directions else np.ldexp(t, i)
-    return _mk(_scalar(np.ldexp(x._v, i)), _scalar(tt), x._tag)
+    return _mk(_scalar(_ldexp_part(x._v, i)), _scalar(_ldexp_part(x._t, i)), x._tag)
+
+
+def _ldexp_part(p: Any, i: Any) -> Any:
+    if type(p) is Directions:
+        return Directions(np.ldexp(p.array, i))
+    if isinstance(p, Dual):
+        return _ldexp(p, i)
+    if isinstance(p, np.ndarray) and p.dtype == object:  # mpf: exactly, by a power of two
+        return p * np.power(2, np.asarray(i, dtype=object))
+    return np.ldexp(p, i)
 
 
 UFUNCS[np.ldexp] = _ldexp

@@ -532,9 +532,17 @@ def base_value(x: Any) -> Any:
     return x
 
 
-def like(c: float, x: Any) -> Any:
+def is_mpf(x: Any) -> bool:
+    """Whether ``x`` computes in mpmath: an mpf, an object array (of mpf), or a Dual of them."""
+    b = base_value(x)
+    if type(b) is Directions:
+        b = b.array
+    return isinstance(b, _MPF) or (isinstance(b, _NDARRAY) and b.dtype == object)
+
+
+def like(c: Any, x: Any) -> Any:
     """The constant ``c`` as a number of the kind of ``x`` (mpf at mpf precision, else float)."""
-    return _MPF(c) if isinstance(base_value(x), _MPF) else c
+    return _MPF(c) if is_mpf(x) else c
 
 
 def _shape(x: Any) -> tuple[int, ...]:
@@ -837,28 +845,46 @@ def _pow_overflow(x: Any, n: Any) -> OverflowError:
 
 
 def _pow_slope(x: Any, n: Any) -> Any:
-    """d/dx x**n = n x**(n-1): 2x for n = 2; at x = 0: 0 for n = 0 or n > 1, +inf for 0 < n < 1."""
-    if _is_scalar(n) and n == 2:
-        return 2 * x
-    if _is_scalar(x) and _is_scalar(n):
+    """d/dx x**n = n x**(n-1): 2x for n = 2; at x = 0: 0 for n = 0 or n > 1, +inf for 0 < n < 1
+    (at every order: a nested x at 0 gets infinite slopes, not a DomainError)."""
+    if _is_scalar(n):
+        if n == 2:
+            return 2 * x
         if n == 0:
             return like(0.0, x)
-        if x == 0 and n < 1:
-            return like(_INF, x)
-        return n * x ** (n - 1)
+        if type(n) is float and is_mpf(x):
+            n = _MPF(n)  # n - 1 exact at the working precision
+        if not _is_scalar(x) and not isinstance(x, Dual):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return n * x ** (n - 1)
+        return n * _pow_edge(x, n - 1)
     if isinstance(x, Dual) or isinstance(n, Dual):
         return n * x ** (n - 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         return scale(n, x ** (n - 1))  # n = 0 at x = 0: 0·∞ = 0
 
 
-def _log_base(a: Any, what: str) -> Any:
-    """ln(a) for the a**x rule; ln(0) = -inf, so that 0·ln(0) = 0 by the NaN policy."""
+def _pow_edge(x: Any, m: Any) -> Any:
+    """x**m for a slope: where x is 0 and m < 0 it is +inf (the one-sided limit), not an error."""
+    if isinstance(x, Dual):
+        if m < 0 and base_value(x) == 0:
+            return _mk(_pow_edge(x._v, m), scale(m * _pow_edge(x._v, m - 1), x._t), x._tag)
+        return x**m
+    if x == 0 and m < 0:
+        return like(_INF, x)
+    return x**m
+
+
+def _log_base(a: Any, what: str, exponent: Any) -> Any:
+    """ln(a) for the a**x rule, at the precision of the exponent; ln(0) = -inf, so that
+    0·ln(0) = 0 by the NaN policy."""
     if _is_scalar(a):
         if a < 0:
             raise DomainError(f"pow: {what} needs {what[0]} >= 0, got {what[0]} = {fmt(a)}")
         if a == 0:
-            return like(-_INF, a)
+            return like(-_INF, exponent if not isinstance(a, _MPF) else a)
+        if not isinstance(a, _MPF) and is_mpf(exponent):
+            return mpmath.log(a)
         return _rules.ln(a if not isinstance(a, int) else float(a))
     if isinstance(a, Dual):
         return _rules.ln(a)
@@ -882,7 +908,7 @@ def power(a: Any, b: Any) -> Any:
         return _done("power", (a, b), _mk(y, t, tag))
     if xt is not None and _is_scalar(xt) and xt == 0:
         xt = None  # a zero tangent: the a**x rule, no ln needed for the base's tangent
-    lnx = _log_base(xv, "a**x" if xt is None else "x**y")
+    lnx = _log_base(xv, "a**x" if xt is None else "x**y", nv)
     y = _pow_value(xv, nv)
     yln = scale(y, lnx)
     if xt is None:  # a**x, a constant: a**x ln(a) x'

@@ -104,8 +104,8 @@ def _assemble(blocks: list[tuple[int, int, Any, Any]], out_shape: tuple[int, ...
         t = _directions(t)
         if stop - start == 1 and np.shape(t) == out_shape:
             t = np.expand_dims(t, -1) if out_shape else np.reshape(t, (1,))
-        elif np.shape(t) != (*out_shape, stop - start):
-            t = np.broadcast_to(t, (*out_shape, stop - start))  # a constant's zero tangent
+        elif np.shape(t) != (*out_shape, stop - start):  # a constant's zero tangent
+            t = np.zeros((*out_shape, stop - start), dtype=np.result_type(t, 0.0))
         cols.append(t)
     return np.concatenate(cols, axis=-1)
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import mpmath
 import numpy as np
 
 from .arrayfuncs import first_two, implements, multilinear
 from .directions import Directions
-from .dual import Dual, _mk, base_value, parts, top_tag
+from .dual import Dual, _mk, base_value, is_mpf, parts, top_tag
 
 __all__: list[str] = []
 
@@ -34,9 +35,12 @@ def _einsum(subscripts: str, *operands: Any, **kwargs: Any) -> Any:
     """einsum where one operand may be a vector-mode tangent: it gets a leading index."""
     for i, op in enumerate(operands):
         if type(op) is Directions:
-            ins, _, out = subscripts.replace(" ", "").partition("->")
-            if not _:
-                raise TypeError("numpy.einsum with vector mode needs explicit output ('->')")
+            ins, arrow, out = subscripts.replace(" ", "").partition("->")
+            if not arrow:  # implicit mode: the labels that appear once, in order
+                labels = ins.replace(",", "").replace(".", "")
+                out = ("..." if "..." in ins else "") + "".join(
+                    sorted(c for c in set(labels) if labels.count(c) == 1)
+                )
             letters = set(subscripts) | set("...")
             k = next(c for c in "zyxwvutsrqponmlkjihgfedcbaZYXWVUTSRQPONMLKJIHGFEDCBA"
                      if c not in letters)  # fmt: skip
@@ -151,12 +155,20 @@ def _interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None,
     return _mk(_scalar(y), _scalar(t), tag)
 
 
+def _unit_steps(num: int, endpoint: bool, *ends: Any) -> Any:
+    """linspace(0, 1, num): in mpf where an endpoint computes in mpf (no float rounding)."""
+    if any(is_mpf(e) for e in ends):
+        div = (num - 1) if endpoint else num
+        return np.array([mpmath.mpf(i) / div for i in range(num)], dtype=object)
+    return np.linspace(0.0, 1.0, num, endpoint=endpoint)
+
+
 @implements(np.linspace)
 def _linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True,
               retstep: bool = False, dtype: Any = None, axis: int = 0,
               **kw: Any) -> Any:  # fmt: skip
     """start + (stop - start)·u with u = linspace(0, 1): the endpoints may be Duals."""
-    u = np.linspace(0.0, 1.0, num, endpoint=endpoint)
+    u = _unit_steps(num, endpoint, start, stop)
     shape = np.broadcast_shapes(np.shape(base_value(start)), np.shape(base_value(stop)))
     u = np.reshape(u, (-1,) + (1,) * len(shape))
     r = start + (stop - start) * u
@@ -172,7 +184,7 @@ def _linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True,
 def _geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype: Any = None,
                axis: int = 0) -> Any:  # fmt: skip
     """start·(stop/start)**u: geometric steps; the endpoints may be Duals."""
-    u = np.linspace(0.0, 1.0, num, endpoint=endpoint)
+    u = _unit_steps(num, endpoint, start, stop)
     shape = np.broadcast_shapes(np.shape(base_value(start)), np.shape(base_value(stop)))
     u = np.reshape(u, (-1,) + (1,) * len(shape))
     r = start * (stop / start) ** u

@@ -22,7 +22,8 @@ __all__: list[str] = []
 
 
 def _nan_mask(a: Any) -> Any:
-    return np.isnan(base_value(a))
+    b = base_value(a)
+    return b != b  # NaN is the one value unequal to itself (object arrays of mpf too)
 
 
 def _without_nan(a: Any, fill: float) -> Any:

@@ -28,7 +28,18 @@ import numpy as np
 
 from . import dual as _dual
 from . import hooks as _hooks
-from .dual import Dual, base_value, fmt, is_constant, like, lincomb, parts, scale, top_tag
+from .dual import (
+    Dual,
+    base_value,
+    fmt,
+    is_constant,
+    is_mpf,
+    like,
+    lincomb,
+    parts,
+    scale,
+    top_tag,
+)
 from .errors import DomainError
 
 __all__ = ["FUNCTIONS", "RULES", "Domain", "Rule", "listing", "log", "register", "unregister"]
@@ -122,20 +133,21 @@ def _overflow(name: str, *xs: Any) -> OverflowError:
 
 
 def _slope_limit(rule: Rule, *xs: Any) -> Any:
-    """The slope where float arithmetic divided by zero: redone in NumPy floats (at every level
-    of a nested Dual), where it is ±inf."""
+    """The slope where the arithmetic divided by zero (at a domain edge): redone in NumPy floats
+    (at every level of a nested Dual), where it is ±inf, then given back in the kind of x."""
+    back = _MPF if any(is_mpf(x) for x in xs) else float
     with np.errstate(all="ignore"):
         s = rule.deriv(*(_leaves(x, np.float64) for x in xs))
     if isinstance(s, tuple):
-        return tuple(_leaves(c, float) for c in s)
-    return _leaves(s, float)
+        return tuple(_leaves(c, back) for c in s)
+    return _leaves(s, back)
 
 
 def _leaves(x: Any, kind: Any) -> Any:
-    """``x`` with every float in it (at every level of nesting) converted to ``kind``."""
+    """``x`` with every scalar in it (at every level of nesting) converted to ``kind``."""
     if isinstance(x, Dual):
         return _mk(_leaves(x._v, kind), _leaves(x._t, kind), x._tag)
-    return kind(x) if isinstance(x, float) else x
+    return kind(x) if isinstance(x, (float, _MPF)) else x
 
 
 def _kind_error(name: str, *xs: Any) -> TypeError:
@@ -146,10 +158,18 @@ def _kind_error(name: str, *xs: Any) -> TypeError:
 
 
 def _undefined(y: Any, s: Any) -> Any:
-    """The slope, NaN wherever the value is NaN: outside the domain there is no derivative."""
-    if type(y) is _NDARRAY and y.dtype.kind == "f" and not _dual._nan_free(y):
-        return np.where(np.isnan(y), np.nan, s)
+    """The slope, NaN wherever the value is NaN (at every level of a nested slope): outside the
+    domain there is no derivative of any order."""
+    yb = base_value(y)
+    if type(yb) is _NDARRAY and yb.dtype.kind == "f" and not _dual._nan_free(yb):
+        return _nan_at(np.isnan(yb), s)
     return s
+
+
+def _nan_at(mask: Any, s: Any) -> Any:
+    if isinstance(s, Dual):
+        return _mk(_nan_at(mask, s._v), _nan_at(mask, s._t), s._tag)
+    return np.where(mask, np.nan, s)
 
 
 def _unary_dual(rule: Rule, d: Dual) -> Dual:
@@ -371,7 +391,7 @@ def unregister(name: str) -> None:
 
 def _ln_const(c: float, x: Any) -> Any:
     """ln(c) at the precision of x (mpf inside an mpf computation, else float)."""
-    return mp.log(c) if isinstance(base_value(x), _MPF) else math.log(c)
+    return mp.log(c) if is_mpf(x) else math.log(c)
 
 
 def _zero(x: Any) -> Any:
@@ -410,7 +430,7 @@ def _integer_ratio(a: Any, b: Any) -> bool:
 
 
 def _pi_const(x: Any) -> Any:
-    return mp.pi if isinstance(base_value(x), _MPF) else math.pi
+    return +mp.pi if is_mpf(x) else math.pi
 
 
 def _copysign1(b: Any) -> Any:
@@ -509,18 +529,23 @@ def _sinc_math(x: float) -> float:
 
 
 def _sinc_slope(x: Any, y: Any) -> Any:
-    """(cos(πx) - sinc(x))/x, and its Taylor series near 0, where that formula cancels."""
+    """sinc'(x) = (cos(πx) - sinc(x))/x, which cancels for small x: there (|x| < 1/2) the
+    Taylor series Σ (-1)^k 2k π^2k x^(2k-1)/(2k+1)!, summed to the working precision."""
     b = base_value(x)
-    pi2 = mp.pi**2 if isinstance(b, _MPF) else math.pi**2
+    pi = _pi_const(x)
+    mpf = is_mpf(x)
+    terms = int(mp.mp.dps * 0.5) + 12 if mpf else 14  # (π/2)^2k/(2k+1)! below the precision
+    c = [(-1) ** k * 2 * k * pi ** (2 * k) / math.factorial(2 * k + 1) for k in range(1, terms)]
     x2 = x * x
-    series = x * pi2 * (-1 / 3 + x2 * pi2 * (1 / 30 + x2 * pi2 * (-1 / 840 + x2 * pi2 / 45360)))
+    series = c[-1]
+    for ck in reversed(c[:-1]):
+        series = series * x2 + ck
+    series = series * x
     if np.ndim(b) == 0 and not hasattr(b, "__array_function__"):
-        if builtins.abs(b) < 1e-2:
-            return series
-        return (cos(_pi_const(x) * x) - y) / x
-    small = np.abs(b) < 1e-2
+        return series if builtins.abs(b) < 0.5 else (cos(pi * x) - y) / x
+    small = np.abs(b) < 0.5
     safe = np.where(small, 1.0, x)
-    return np.where(small, series, (cos(math.pi * x) - y) / safe)
+    return np.where(small, series, (cos(pi * x) - y) / safe)
 
 
 def _expit_math(x: float) -> float:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from . import rules
-from .arrayfuncs import first_two, implements, jointly_linear, linear, sequence
+from .arrayfuncs import _axes, first_two, implements, jointly_linear, linear, sequence
 from .directions import LINEAR
 from .dual import Dual, _mk, base_value
 
@@ -26,7 +26,7 @@ __all__: list[str] = []
 linear(
     np.flip, np.fliplr, np.flipud, np.rot90, np.roll, np.tile, np.repeat, np.diag, np.delete,
     np.split, np.array_split, np.hsplit, np.vsplit, np.dsplit, np.resize, np.atleast_3d,
-    np.diagflat, np.gradient,
+    np.diagflat,
 )  # fmt: skip
 jointly_linear(np.broadcast_arrays, lambda *a, **k: (list(a), lambda ops: (tuple(ops), k)))
 jointly_linear(np.meshgrid, lambda *a, **k: (list(a), lambda ops: (tuple(ops), k)))
@@ -147,3 +147,37 @@ def _place(arr: Any, mask: Any, vals: Any) -> None:
     m = np.asarray(base_value(mask), dtype=bool)
     count = int(m.sum())
     arr[m] = vals if np.ndim(base_value(vals)) == 0 else np.resize(vals, count)
+
+
+def _np_gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -> Any:
+    """np.gradient, also for object arrays of mpf (NumPy computes those in float64): central
+    differences inside, one-sided at the edges, with scalar spacings."""
+    b = base_value(f) if isinstance(f, Dual) else f
+    if not (isinstance(b, np.ndarray) and b.dtype == object):
+        return np.gradient(f, *varargs, axis=axis, edge_order=edge_order)
+    nd = b.ndim
+    axes = tuple(range(nd)) if axis is None else _axes(axis, nd)
+    spacing = list(varargs) if len(varargs) > 1 else list(varargs) * len(axes) or [1] * len(axes)
+    if edge_order != 1 or any(np.ndim(h) != 0 for h in spacing):
+        raise TypeError("numpy.gradient of mpf arrays: scalar spacings and edge_order=1 only")
+    out = []
+    for ax, h in zip(axes, spacing, strict=True):
+        n = b.shape[ax]
+        take = lambda i: np.take(f, i, axis=ax)
+        parts = [np.expand_dims(take(1) - take(0), ax)]
+        if n > 2:
+            parts.append((take(range(2, n)) - take(range(n - 2))) / 2)
+        parts.append(np.expand_dims(take(n - 1) - take(n - 2), ax))
+        out.append(np.concatenate(parts, axis=ax) / h)
+    return out[0] if len(out) == 1 else out
+
+
+def _gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -> Any:
+    r = [_np_gradient(p, *varargs, axis=axis, edge_order=edge_order) for p in (f._v, f._t)]
+    if isinstance(r[0], list):
+        return [_mk(v, t, f._tag) for v, t in zip(*r, strict=True)]
+    return _mk(r[0], r[1], f._tag)
+
+
+implements(np.gradient)(_gradient)
+LINEAR.add(np.gradient)
