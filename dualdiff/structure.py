@@ -163,7 +163,10 @@ def _np_gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -
     out = []
     for ax, h in zip(axes, spacing, strict=True):
         n = b.shape[ax]
-        take = lambda i: np.take(f, i, axis=ax)
+
+        def take(i: Any, ax: int = ax) -> Any:
+            return np.take(f, i, axis=ax)
+
         parts = [np.expand_dims(take(1) - take(0), ax)]
         if n > 2:
             parts.append((take(range(2, n)) - take(range(n - 2))) / 2)
