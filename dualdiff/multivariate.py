@@ -54,9 +54,24 @@ def _vector(x: Any, who: str) -> Any:
     return x
 
 
-def _chunk(chunk: Any, n: int, who: str) -> int:
+def _has_directions(x: Any) -> bool:
+    """Whether an outer differentiation already carries several directions in x."""
+    while isinstance(x, Dual):
+        if type(x._t) is Directions or _has_directions(x._t):
+            return True
+        x = x._v
+    return type(x) is Directions
+
+
+def _chunk(chunk: Any, n: int, who: str, x: Any = None) -> int:
+    nested = x is not None and _has_directions(x)
     if chunk is None:
-        return default_chunk(n)
+        return 1 if nested else default_chunk(n)  # two levels of directions do not mix
+    if nested and chunk > 1:
+        raise TypeError(
+            f"{who}: an outer differentiation already carries several directions (vector mode), "
+            "and nested vector mode is not supported: use chunk=1 here or for the outer one"
+        )
     if isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)):
         raise TypeError(f"{who}: chunk must be an int or None, got {type(chunk).__name__}")
     if chunk < 1:
@@ -97,15 +112,19 @@ def _passes(
     return value, blocks
 
 
-def _assemble(blocks: list[tuple[int, int, Any, Any]], out_shape: tuple[int, ...]) -> Any:
-    """Join the tangent blocks along a last axis of n directions."""
+def _assemble(
+    blocks: list[tuple[int, int, Any, Any]], out_shape: tuple[int, ...], vector: bool
+) -> Any:
+    """Join the tangent blocks along a last axis of n directions (``vector``: the blocks were
+    seeded in vector mode, so their Directions move their axis last)."""
     cols = []
     for start, stop, _, t in blocks:
-        t = _directions(t)
-        if stop - start == 1 and np.shape(t) == out_shape:
+        if vector:
+            t = _directions(t)
+        if not vector and np.shape(t) == out_shape:
             t = np.expand_dims(t, -1) if out_shape else np.reshape(t, (1,))
         elif np.shape(t) != (*out_shape, stop - start):  # a constant's zero tangent
-            t = np.zeros((*out_shape, stop - start), dtype=np.result_type(t, 0.0))
+            t = np.zeros((*out_shape, stop - start), dtype=np.result_type(base_value(t), 0.0))
         cols.append(t)
     return np.concatenate(cols, axis=-1)
 
@@ -119,13 +138,14 @@ def gradient(f: Callable[..., Any], x: Any, chunk: int | None = None) -> Any:
     """
     x = _vector(x, "gradient")
     n = x.shape[0]
-    value, blocks = _passes(f, x, _chunk(chunk, n, "gradient"), "gradient")
+    k = _chunk(chunk, n, "gradient", x)
+    value, blocks = _passes(f, x, k, "gradient")
     shape = value.shape if isinstance(value, Dual) else np.shape(value)
     if shape:
         raise TypeError(
             f"gradient needs f to return a scalar, got shape {tuple(shape)}: use dd.jacobian"
         )
-    return _assemble(blocks, ())
+    return _assemble(blocks, (), k > 1)
 
 
 def jacobian(F: Callable[..., Any], x: Any, chunk: int | None = None) -> Any:
@@ -140,9 +160,10 @@ def jacobian(F: Callable[..., Any], x: Any, chunk: int | None = None) -> Any:
     """
     x = _vector(x, "jacobian")
     n = x.shape[0]
-    value, blocks = _passes(F, x, _chunk(chunk, n, "jacobian"), "jacobian")
+    k = _chunk(chunk, n, "jacobian", x)
+    value, blocks = _passes(F, x, k, "jacobian")
     shape = value.shape if isinstance(value, Dual) else np.shape(value)
-    return _assemble(blocks, tuple(shape))
+    return _assemble(blocks, tuple(shape), k > 1)
 
 
 def hessian(f: Callable[..., Any], x: Any) -> Any:

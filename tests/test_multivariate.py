@@ -157,8 +157,14 @@ def test_errors():
         dd.gradient(lambda x: "x", np.ones(3))
     with pytest.raises(ValueError, match="v has shape"):
         dd.jvp(rosenbrock, np.ones(3), np.ones(2))
-    with pytest.raises(TypeError, match="nested vector mode"):
-        dd.jacobian(lambda y: dd.gradient(rosenbrock, y), np.ones(3), chunk=3)
+    with pytest.raises(TypeError, match="nested vector mode is not supported"):
+        dd.jacobian(lambda y: dd.gradient(rosenbrock, y, chunk=3), np.ones(3), chunk=3)
+
+
+def test_inside_an_outer_vector_mode_the_default_chunk_is_one():
+    x = np.array([0.3, -0.2, 1.1])
+    h = dd.jacobian(lambda y: dd.gradient(rosenbrock, y), x, chunk=3)
+    assert np.array_equal(h, dd.hessian(rosenbrock, x))
 
 
 def test_hessian_of_products_whose_factors_both_depend_on_x():
