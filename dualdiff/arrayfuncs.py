@@ -18,6 +18,7 @@ import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import mpmath
 import numpy as np
 
 from . import rules
@@ -457,7 +458,12 @@ def _sort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, **kw: Any
 def _round(a: Any, decimals: int = 0, out: Any = None) -> Any:
     """Rounding is piecewise constant: slope 0 (the jumps included)."""
     _no_extras("round", out=out)
-    v = np.round(a._v, decimals)
+    v = a._v
+    if isinstance(v, np.ndarray) and v.dtype == object:  # NumPy has no loop for mpf
+        ten = mpmath.mpf(10) ** decimals
+        v = np.frompyfunc(lambda e: mpmath.nint(e * ten) / ten, 1, 1)(v)
+    else:
+        v = np.round(v, decimals)
     return _mk(v, scale(0.0, a._t), a._tag)
 
 

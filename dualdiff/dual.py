@@ -115,6 +115,8 @@ def _component(x: Any, what: str) -> Any:
             return x.astype(np.float64)
         if x.dtype.kind == "f":
             return x
+        if x.dtype == object and all(isinstance(e, (_MPF, float, int)) for e in x.flat):
+            return x  # mpf numbers, at mpmath's precision
     elif isinstance(x, Directions) and what == "tangent":
         return x
     elif isinstance(x, (list, tuple)):
@@ -854,7 +856,7 @@ def _pow_slope(x: Any, n: Any) -> Any:
             return like(0.0, x)
         if type(n) is float and is_mpf(x):
             n = _MPF(n)  # n - 1 exact at the working precision
-        if not _is_scalar(x) and not isinstance(x, Dual):
+        if np.ndim(base_value(x)) or hasattr(base_value(x), "__array_function__"):
             with np.errstate(divide="ignore", invalid="ignore"):
                 return n * x ** (n - 1)
         return n * _pow_edge(x, n - 1)

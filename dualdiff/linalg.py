@@ -24,7 +24,7 @@ import numpy as np
 
 from . import rules
 from .arrayfuncs import implements
-from .dual import _mk, base_value, parts, top_tag
+from .dual import _mk, base_value, like, parts, top_tag
 
 __all__ = ["SlogdetResult"]
 
@@ -362,7 +362,7 @@ def _vector_norm(x: Any, ord: Any, axis: int) -> Any:
         return np.sum(rules.abs(x), axis=axis)
     if isinstance(ord, str):
         raise ValueError(f"Invalid norm order '{ord}' for vectors")
-    return np.sum(rules.abs(x) ** ord, axis=axis) ** (1.0 / ord)
+    return np.sum(rules.abs(x) ** ord, axis=axis) ** (like(1, x) / ord)  # 1/ord in x's kind
 
 
 def _matrix_norm(x: Any, ord: Any, axes: tuple[int, int]) -> Any:

@@ -33,6 +33,8 @@ def _einsum_operands(*args: Any, **kwargs: Any) -> tuple[list[Any], Callable[...
 
 def _einsum(subscripts: str, *operands: Any, **kwargs: Any) -> Any:
     """einsum where one operand may be a vector-mode tangent: it gets a leading index."""
+    if any(isinstance(op, Dual) for op in operands):
+        return np.einsum(subscripts, *operands, **kwargs)  # the Dual's rule first, then here
     for i, op in enumerate(operands):
         if type(op) is Directions:
             ins, arrow, out = subscripts.replace(" ", "").partition("->")
@@ -135,13 +137,20 @@ def _interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None,
     xpv = np.asarray(xp, dtype=float)
     tag = top_tag(x, fp)
     (xv, xt), (fpv, ft) = parts(x, tag), parts(fp, tag)
-    y = np.interp(xv, xpv, fpv, left, right)  # nested levels come back here
     xb = base_value(xv)
+    knots = xpv
+    if is_mpf(xv) or is_mpf(fpv) or (ft is not None and is_mpf(ft)):
+        # NumPy's interp is float64 only: the same formulas, with the table in mpf
+        knots = _mpf_array(xpv)
+        fpv = _mpf_array(fpv) if isinstance(fpv, np.ndarray) and fpv.dtype != object else fpv
+        y = _interp_objects(xb, xpv, knots, fpv, left, right)
+    else:
+        y = np.interp(xv, xpv, fpv, left, right)  # nested levels come back here
     t = None
     if ft is not None:
         j = np.clip(np.searchsorted(xpv, xb, side="right") - 1, 0, len(xpv) - 2)
         below, above = xb < xpv[0], xb > xpv[-1]
-        w = np.where(below, 0.0, np.where(above, 1.0, (xb - xpv[j]) / (xpv[j + 1] - xpv[j])))
+        w = np.where(below, 0.0, np.where(above, 1.0, (xb - knots[j]) / (knots[j + 1] - knots[j])))
         keep = np.where((below & (left is not None)) | (above & (right is not None)), 0.0, 1.0)
         t = (np.take(ft, j) * (1.0 - w) + np.take(ft, j + 1) * w) * keep
     if xt is not None:
@@ -161,6 +170,22 @@ def _unit_steps(num: int, endpoint: bool, *ends: Any) -> Any:
         div = (num - 1) if endpoint else num
         return np.array([mpmath.mpf(i) / div for i in range(num)], dtype=object)
     return np.linspace(0.0, 1.0, num, endpoint=endpoint)
+
+
+def _mpf_array(a: Any) -> Any:
+    return np.array([mpmath.mpf(float(e)) for e in np.ravel(a)], dtype=object).reshape(np.shape(a))
+
+
+def _interp_objects(xb: Any, xpv: Any, knots: Any, fp: Any, left: Any, right: Any) -> Any:
+    """np.interp's formula, fp[j] + slope·(x - xp[j]), for mpf values (``knots`` is xp in
+    mpf, ``xpv`` the same in floats for the search)."""
+    j = np.clip(np.searchsorted(xpv, xb, side="right") - 1, 0, len(xpv) - 2)
+    f0, f1 = np.take(fp, j), np.take(fp, j + 1)
+    y = f0 + (f1 - f0) / (knots[j + 1] - knots[j]) * (xb - knots[j])
+    lo = np.take(fp, 0) if left is None else left
+    hi = np.take(fp, len(xpv) - 1) if right is None else right
+    y = np.where(xb < xpv[0], lo + 0 * y, y)
+    return np.where(xb > xpv[-1], hi + 0 * y, y)
 
 
 @implements(np.linspace)

@@ -525,7 +525,14 @@ def _heaviside_math(x: float, h0: float) -> float:
 
 
 def _sinc_math(x: float) -> float:
-    return 1.0 if x == 0 else math.sin(math.pi * x) / (math.pi * x)
+    r = x - 2.0 * round(x / 2.0) if x - x == 0 else x  # sin(πx) = ±sin(πr), r exact, |r| <= 1
+    return 1.0 if x == 0 else math.sin(math.pi * r) / (math.pi * x)
+
+
+def _sinc_numpy(x: Any) -> Any:
+    r = x - 2.0 * np.rint(x / 2.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(x == 0, 1.0, np.sin(np.pi * r) / (np.pi * np.where(x == 0, 1.0, x)))
 
 
 def _sinc_slope(x: Any, y: Any) -> Any:
@@ -541,11 +548,12 @@ def _sinc_slope(x: Any, y: Any) -> Any:
     for ck in reversed(c[:-1]):
         series = series * x2 + ck
     series = series * x
+    reduced = x - 2 * rint(x / 2)  # cos(πx) = cos(πr) with r exact: no phase error for large x
     if np.ndim(b) == 0 and not hasattr(b, "__array_function__"):
-        return series if builtins.abs(b) < 0.5 else (cos(pi * x) - y) / x
+        return series if builtins.abs(b) < 0.5 else (cos(pi * reduced) - y) / x
     small = np.abs(b) < 0.5
     safe = np.where(small, 1.0, x)
-    return np.where(small, series, (cos(pi * x) - y) / safe)
+    return np.where(small, series, (cos(pi * reduced) - y) / safe)
 
 
 def _expit_math(x: float) -> float:
@@ -629,7 +637,7 @@ remainder = register("remainder", lambda a, b: a % b, lambda a, b, y: (_ones(a),
 fmod    = register("fmod",    math.fmod,  lambda a, b, y: (_ones(a), -trunc(a / b)), numpy=np.fmod, mpmath=lambda a, b: a - _mp_trunc(a / b) * b, formula="(1, -trunc(x1/x2))", nonsmooth=_integer_ratio)
 floor_divide = register("floor_divide", lambda a, b: a // b, lambda a, b, y: (_zero(a), _zero(b)), numpy=np.floor_divide, mpmath=lambda a, b: mp.floor(a / b), formula="(0, 0)", nonsmooth=_integer_ratio)
 heaviside = register("heaviside", _heaviside_math, lambda x, h, y: (_zero(x), _zero(x) + (x == 0)), numpy=np.heaviside, mpmath=lambda x, h: mp.mpf(h) if x == 0 else mp.mpf(1 if x > 0 else 0), formula="(0, 1 where x1 = 0)", nonsmooth=lambda x, h: x == 0)
-sinc    = register("sinc",    _sinc_math, _sinc_slope, numpy=np.sinc, mpmath=lambda x: mp.sincpi(x), formula="(cos(pi x) - sinc(x))/x, its series near 0")
+sinc    = register("sinc",    _sinc_math, _sinc_slope, numpy=_sinc_numpy, ufuncs=(), mpmath=lambda x: mp.sincpi(x), formula="(cos(pi x) - sinc(x))/x, its series near 0")
 deg2rad = register("deg2rad", math.radians, lambda x, y: _zero(x) + _pi_const(x) / 180, numpy=np.deg2rad, mpmath=mp.radians, formula="pi/180", ufuncs=(np.radians,), aliases=("radians",))
 rad2deg = register("rad2deg", math.degrees, lambda x, y: _zero(x) + 180 / _pi_const(x), numpy=np.rad2deg, mpmath=mp.degrees, formula="180/pi", ufuncs=(np.degrees,), aliases=("degrees",))
 copysign = register("copysign", math.copysign, lambda a, b, y: (sign(a) * _copysign1(b), _zero(b)), numpy=np.copysign, mpmath=lambda a, b: mp.fabs(a) * (1 if b >= 0 else -1), formula="(sign(x1) sign(x2), 0)", nonsmooth=lambda a, b: a == 0 or b == 0)

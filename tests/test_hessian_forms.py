@@ -82,8 +82,16 @@ FORMS = {
     "x @ H @ x": (lambda x: x @ H @ x, lambda x: Sym, lambda x: Sym @ x),
     "x @ (H @ x)": (lambda x: x @ (H @ x), lambda x: Sym, lambda x: Sym @ x),
     "(x @ H) @ x": (lambda x: (x @ H) @ x, lambda x: Sym, lambda x: Sym @ x),
-    "np.dot(x, np.dot(H, x))": (lambda x: np.dot(x, np.dot(H, x)), lambda x: Sym, lambda x: Sym @ x),
-    "np.dot(np.dot(x, H), x)": (lambda x: np.dot(np.dot(x, H), x), lambda x: Sym, lambda x: Sym @ x),
+    "np.dot(x, np.dot(H, x))": (
+        lambda x: np.dot(x, np.dot(H, x)),
+        lambda x: Sym,
+        lambda x: Sym @ x,
+    ),
+    "np.dot(np.dot(x, H), x)": (
+        lambda x: np.dot(np.dot(x, H), x),
+        lambda x: Sym,
+        lambda x: Sym @ x,
+    ),
     "np.sum(x * (H @ x))": (lambda x: np.sum(x * (H @ x)), lambda x: Sym, lambda x: Sym @ x),
     "np.sum(np.outer(x, x) * H)": (
         lambda x: np.sum(np.outer(x, x) * H),
@@ -111,7 +119,11 @@ FORMS = {
         lambda x: np.outer(a, b) + np.outer(b, a),
         lambda x: a * (b @ x) + b * (a @ x),
     ),
-    "np.sum(x) ** 2": (lambda x: np.sum(x) ** 2, lambda x: 2 * ONES, lambda x: 2 * np.sum(x) + 0 * x),
+    "np.sum(x) ** 2": (
+        lambda x: np.sum(x) ** 2,
+        lambda x: 2 * ONES,
+        lambda x: 2 * np.sum(x) + 0 * x,
+    ),
     "np.sum(x) * np.sum(x)": (
         lambda x: np.sum(x) * np.sum(x),
         lambda x: 2 * ONES,
@@ -179,7 +191,11 @@ FORMS = {
         lambda x: 4 * (x @ x) * I + 8 * np.outer(x, x),
         lambda x: 4 * (x @ x) * x,
     ),
-    "np.prod(x)": (np.prod, _prod_hessian, lambda x: np.array([np.prod(np.delete(x, i)) for i in range(len(x))])),
+    "np.prod(x)": (
+        np.prod,
+        _prod_hessian,
+        lambda x: np.array([np.prod(np.delete(x, i)) for i in range(len(x))]),
+    ),
 }
 
 POINTS = {
@@ -201,13 +217,17 @@ def test_known_case_x_at_x_is_twice_the_identity():
         np.testing.assert_array_equal(dd.hessian(f, np.array([3.0])), [[2.0]])
 
 
-@pytest.mark.parametrize("point", list(POINTS))
-@pytest.mark.parametrize("name", list(FORMS))
+# sqrt(x·x)² at 0: its second derivative passes sqrt'' at 0, which forward mode cannot resolve
+# (0/0 at the inner level): left out rather than expected
+HESSIAN_CASES = [
+    (n, p) for n in FORMS for p in POINTS if (n, p) != ("np.linalg.norm(x) ** 2", "zero")
+]
+
+
+@pytest.mark.parametrize("name, point", HESSIAN_CASES)
 def test_hessian(name, point):
     f, hess, _ = FORMS[name]
     x = POINTS[point]
-    if name == "np.linalg.norm(x) ** 2" and point == "zero":
-        pytest.skip("sqrt(x·x)² at 0: the second derivative passes sqrt'' at 0 (0/0 in any AD)")
     ref = hess(x)
     got = dd.hessian(f, x)
     assert got.shape == (N, N)
@@ -235,8 +255,14 @@ def test_gradient(name, chunk):
         np.testing.assert_allclose(got, ref, **_tol(ref), err_msg=f"{name} at {point}")
 
 
-NESTED_FORMS = ["x @ x", "x @ H @ x", "(a @ x) * (b @ x)", "np.sum(np.outer(x, x) * H)",
-                "np.sum(x**3) * (x @ x)", "(x @ x) * (c @ x)"]  # fmt: skip
+NESTED_FORMS = [
+    "x @ x",
+    "x @ H @ x",
+    "(a @ x) * (b @ x)",
+    "np.sum(np.outer(x, x) * H)",
+    "np.sum(x**3) * (x @ x)",
+    "(x @ x) * (c @ x)",
+]
 
 
 @pytest.mark.parametrize("inner", [1, 3, None])

@@ -1,0 +1,333 @@
+"""Independent references for the systematic, Hessian-form and fuzz tests.
+
+Nothing here uses dualdiff's derivative rules or its evaluators: the elementary functions are
+written again with mpmath (``MP_UNARY``, ``MP_BINARY``, ``MP_UFUNC``), derivatives come from
+``mpmath.diff`` at 50 digits or from central differences on ``mpf`` object arrays, and the
+comparison itself runs in mpmath so that it loses nothing.
+
+A rule that a user (or a later commit) registers without an entry in ``MP_UNARY``/``MP_BINARY``
+falls back to the row's own ``mpmath`` evaluator (``mp_function``); ``test_systematic`` checks
+every row's evaluators against these tables where they exist, so the fallback is the only place
+the library's code can enter a reference, and only for a row added after these tables.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import mpmath
+import numpy as np
+
+import dualdiff as dd
+
+mpf = mpmath.mpf
+
+# --- the elementary functions, written again in mpmath -------------------------------------------
+
+
+def _cbrt(x: Any) -> Any:
+    return mpmath.sign(x) * mpmath.cbrt(abs(x))
+
+
+def _trunc(x: Any) -> Any:
+    return mpmath.sign(x) * mpmath.floor(abs(x))
+
+
+def _rint(x: Any) -> Any:
+    """Round half to even, as NumPy's rint."""
+    f = mpmath.floor(x)
+    d = x - f
+    if d != mpf("0.5"):
+        return f + 1 if d > mpf("0.5") else f
+    return f if int(f) % 2 == 0 else f + 1
+
+
+def _sinc(x: Any) -> Any:
+    return mpf(1) if x == 0 else mpmath.sin(mpmath.pi * x) / (mpmath.pi * x)
+
+
+def _heaviside(x: Any, h: Any) -> Any:
+    return h if x == 0 else mpf(1 if x > 0 else 0)
+
+
+MP_UNARY: dict[str, Callable[[Any], Any]] = {
+    "exp": mpmath.exp,
+    "expm1": mpmath.expm1,
+    "exp2": lambda x: mpmath.power(2, x),
+    "ln": mpmath.log,
+    "log2": lambda x: mpmath.log(x) / mpmath.log(2),
+    "log10": lambda x: mpmath.log(x) / mpmath.log(10),
+    "log1p": mpmath.log1p,
+    "sqrt": mpmath.sqrt,
+    "cbrt": _cbrt,
+    "sin": mpmath.sin,
+    "cos": mpmath.cos,
+    "tan": mpmath.tan,
+    "arcsin": mpmath.asin,
+    "arccos": mpmath.acos,
+    "arctan": mpmath.atan,
+    "sinh": mpmath.sinh,
+    "cosh": mpmath.cosh,
+    "tanh": mpmath.tanh,
+    "arcsinh": mpmath.asinh,
+    "arccosh": mpmath.acosh,
+    "arctanh": mpmath.atanh,
+    "abs": lambda x: abs(x),
+    "sign": mpmath.sign,
+    "square": lambda x: x * x,
+    "expit": lambda x: 1 / (1 + mpmath.exp(-x)),
+    "floor": mpmath.floor,
+    "ceil": mpmath.ceil,
+    "trunc": _trunc,
+    "rint": _rint,
+    "sinc": _sinc,
+    "deg2rad": lambda x: x * mpmath.pi / 180,
+    "rad2deg": lambda x: x * 180 / mpmath.pi,
+}
+
+MP_BINARY: dict[str, Callable[[Any, Any], Any]] = {
+    "arctan2": mpmath.atan2,
+    "hypot": mpmath.hypot,
+    "logaddexp": lambda a, b: mpmath.log(mpmath.exp(a) + mpmath.exp(b)),
+    "maximum": lambda a, b: a if a >= b else b,
+    "minimum": lambda a, b: a if a <= b else b,
+    "fmax": lambda a, b: a if a >= b else b,  # NaN-ignoring; the same on the reals
+    "fmin": lambda a, b: a if a <= b else b,
+    "remainder": lambda a, b: a - b * mpmath.floor(a / b),  # the sign of the divisor, as a % b
+    "fmod": lambda a, b: a - b * _trunc(a / b),  # the sign of the dividend
+    "floor_divide": lambda a, b: mpmath.floor(a / b),
+    "heaviside": _heaviside,
+    "copysign": lambda a, b: abs(a) if b >= 0 else -abs(a),
+    "nextafter": lambda a, b: a,  # the next double: a, to within one rounding
+}
+
+
+def mp_function(rule: Any) -> Callable[..., Any]:
+    """The mpmath reference of a rule-table row (the row's own evaluator only as a fallback)."""
+    table = MP_UNARY if rule.arity == 1 else MP_BINARY
+    fn = table.get(rule.name, rule.mpmath)
+    if fn is None:
+        raise AssertionError(f"rule {rule.name!r} has no mpmath reference and no mpmath evaluator")
+    return fn
+
+
+#: the NumPy ufuncs that are not rows of the rule table, written in mpmath
+MP_ARITH_UFUNC: dict[Any, Callable[..., Any]] = {
+    np.add: operator.add,
+    np.subtract: operator.sub,
+    np.multiply: operator.mul,
+    np.true_divide: operator.truediv,
+    np.power: mpmath.power,
+    np.float_power: mpmath.power,
+    np.negative: operator.neg,
+    np.positive: operator.pos,
+    np.reciprocal: lambda x: 1 / x,
+}
+
+#: ufuncs that answer a question about values (bool results): no derivative
+PREDICATE_UFUNCS = {
+    np.greater,
+    np.greater_equal,
+    np.less,
+    np.less_equal,
+    np.equal,
+    np.not_equal,
+    np.isfinite,
+    np.isnan,
+    np.isinf,
+    np.signbit,
+}
+
+
+def rule_of_ufunc(u: Any) -> Any:
+    """The rule-table row behind a registered ufunc (None for the arithmetic ufuncs)."""
+    from dualdiff.dual import UFUNCS
+
+    impl = UFUNCS[u]
+    for rule in dd.RULES.values():
+        if rule.fn is impl:
+            return rule
+    return None
+
+
+def mp_ufunc(u: Any) -> Callable[..., Any]:
+    """A scalar mpmath function for a supported ufunc."""
+    if u in MP_ARITH_UFUNC:
+        return MP_ARITH_UFUNC[u]
+    rule = rule_of_ufunc(u)
+    if rule is None:
+        raise KeyError(f"no mpmath reference for numpy.{u.__name__}: add it to MP_ARITH_UFUNC")
+    return mp_function(rule)
+
+
+class _DualOps:
+    """Elementwise maps for spec functions, on Duals: NumPy's ufuncs (dispatching to dualdiff)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(np, name)
+
+
+class _MpOps:
+    """The same maps on object arrays of mpf, through the mpmath tables above."""
+
+    def __getattr__(self, name: str) -> Any:
+        u = getattr(np, name)
+        f = np.frompyfunc(mp_ufunc(u), u.nin, 1)
+
+        return f
+
+
+DUAL_OPS = _DualOps()
+MP_OPS = _MpOps()
+
+
+# --- mpf arrays and comparisons ----------------------------------------------------------------
+
+
+def mpf_array(x: Any) -> np.ndarray:
+    """An object array of mpf with the values of x (exact: floats convert exactly)."""
+    a = np.asarray(x, dtype=object)
+    out = np.empty(a.shape, dtype=object)
+    for idx in np.ndindex(a.shape):
+        out[idx] = mpf(a[idx])
+    return out
+
+
+def as_mp(x: Any) -> Any:
+    """A float, mpf, NumPy scalar or array as mpf (scalars) or object array of mpf."""
+    if isinstance(x, np.ndarray) and x.shape:
+        return mpf_array(x)
+    if isinstance(x, np.ndarray):
+        x = x[()]
+    return mpf(x)
+
+
+def to_mpf(v: Any) -> Any:
+    """mpf of a float, int, mpf or NumPy scalar (mpf() refuses NumPy integers)."""
+    if isinstance(v, (np.integer, np.bool_)):
+        return mpf(int(v))
+    if isinstance(v, np.floating):
+        return mpf(float(v))
+    return mpf(v)
+
+
+def close(got: Any, ref: Any, rel: Any, abs_: Any = 0) -> bool:
+    """|got - ref| <= rel·|ref| + abs_, in mpmath; a NaN or infinity is close only to itself."""
+    try:
+        g, r = to_mpf(got), to_mpf(ref)
+    except TypeError:
+        return False
+    if mpmath.isnan(g) or mpmath.isnan(r):
+        return False
+    if mpmath.isinf(g) or mpmath.isinf(r):
+        return g == r
+    return abs(g - r) <= rel * abs(r) + abs_
+
+
+def max_abs(a: Any) -> Any:
+    a = np.asarray(a, dtype=object).ravel()
+    return max((abs(to_mpf(v)) for v in a), default=mpf(0))
+
+
+def mismatches(got: Any, ref: Any, rel: float, abs_: Any) -> list[str]:
+    """Entries of two same-shaped arrays that are not close; an empty list when all are."""
+    g = np.asarray(got, dtype=object)
+    r = np.asarray(ref, dtype=object)
+    if g.shape != r.shape:
+        return [f"shape {g.shape} != reference shape {r.shape}"]
+    bad = []
+    for idx in np.ndindex(r.shape):
+        if not close(g[idx], r[idx], rel, abs_):
+            bad.append(f"{idx}: got {g[idx]!r}, reference {mpmath.nstr(to_mpf(r[idx]), 20)}")
+    return bad
+
+
+def assert_array_close(got: Any, ref: Any, rel: float, abs_: Any = 0, what: str = "") -> None:
+    bad = mismatches(got, ref, rel, abs_)
+    assert not bad, f"{what}: {len(bad)} entries differ:\n  " + "\n  ".join(bad[:8])
+
+
+# --- derivatives by mpmath ----------------------------------------------------------------------
+
+
+def mp_diff(f: Callable[..., Any], x: Any, n: Any = 1, dps: int = 50, **options: Any) -> Any:
+    """mpmath.diff at ``dps`` digits (x a number, or a tuple of numbers with n a tuple of orders)."""
+    with mpmath.workdps(dps):
+        if isinstance(x, tuple):
+            return mpmath.diff(f, tuple(mpf(v) for v in x), n, **options)
+        return mpmath.diff(f, mpf(x), n, **options)
+
+
+def one_sided(f: Callable[[Any], Any], x: Any, direction: int, n: int = 1, dps: int = 50) -> Any:
+    """A one-sided derivative (direction +1 or -1) by mpmath.diff; None if f is undefined there."""
+    try:
+        r = mp_diff(f, x, n, dps, direction=direction)
+    except (ValueError, ZeroDivisionError):
+        return None
+    return r if isinstance(r, mpmath.mpf) else None
+
+
+def cd_jacobian(f: Callable[[Any], Any], x0: Sequence[Any], dps: int = 50, h: str = "1e-20"):
+    """Value and Jacobian of ``f`` (object arrays of mpf in, NumPy object array out) at x0.
+
+    Central differences at ``dps`` digits: truncation error ~h² ~1e-40, rounding ~10^-dps/h ~1e-30
+    (relative to the scale of f), far below a double's precision. Returns ``(value, J)`` with J of
+    shape ``value.shape + (n,)``.
+    """
+    with mpmath.workdps(dps):
+        x = mpf_array(x0)
+        n = x.shape[0]
+        step = mpf(h)
+        y0 = np.asarray(f(x.copy()), dtype=object)
+        cols = []
+        for j in range(n):
+            e = np.array([mpf(0)] * n, dtype=object)
+            e[j] = step
+            yp = np.asarray(f(x + e), dtype=object)
+            ym = np.asarray(f(x - e), dtype=object)
+            cols.append((yp - ym) / (2 * step))
+        return y0, np.stack(cols, axis=-1)
+
+
+def cd_directional(
+    f: Callable[[Any], Any], x: np.ndarray, v: np.ndarray, dps: int = 100, h: str = "1e-35"
+):
+    """(f(x + h v) - f(x - h v)) / 2h at ``dps`` digits: ~1e-65 accurate, for the mpf mode."""
+    with mpmath.workdps(dps):
+        step = mpf(h)
+        yp = np.asarray(f(x + step * v), dtype=object)
+        ym = np.asarray(f(x - step * v), dtype=object)
+        return np.asarray((yp - ym) / (2 * step), dtype=object)
+
+
+def cd_hessian(f: Callable[[Any], Any], x0: Sequence[Any], dps: int = 50, h: str = "1e-15"):
+    """Hessian of a scalar ``f`` by second central differences on mpf (error ~1e-20 relative)."""
+    with mpmath.workdps(dps):
+        x = mpf_array(x0)
+        n = x.shape[0]
+        step = mpf(h)
+
+        def at(i: int, si: int, j: int, sj: int) -> Any:
+            e = np.array([mpf(0)] * n, dtype=object)
+            e[i] += si * step
+            e[j] += sj * step
+            return mpf(f(x + e))
+
+        H = np.empty((n, n), dtype=object)
+        for i in range(n):
+            for j in range(i, n):
+                v = (at(i, 1, j, 1) - at(i, 1, j, -1) - at(i, -1, j, 1) + at(i, -1, j, -1)) / (
+                    4 * step * step
+                )
+                H[i, j] = H[j, i] = v
+        return H
+
+
+def to_float_array(a: Any) -> np.ndarray:
+    return np.asarray(np.vectorize(float, otypes=[np.float64])(np.asarray(a, dtype=object)))
+
+
+EPS = math.ulp(1.0)
