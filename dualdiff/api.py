@@ -16,7 +16,8 @@ import mpmath
 import numpy as np
 
 from .directions import Directions
-from .dual import Dual, _counter, _mk, base_value, new_tag
+from .dual import Dual, _counter, _mk, new_tag
+from .kinds import base_value
 
 __all__ = ["Derivative", "derivative", "seed", "split_result"]
 
@@ -126,6 +127,10 @@ def split_result(r: Any, tag: int, who: str) -> tuple[Any, Any]:
             v, t = r._v, r._t
             if isinstance(t, np.ndarray) and (not t.flags.writeable or t.shape != np.shape(v)):
                 t = np.array(np.broadcast_to(t, np.shape(v)))
+            if type(t) is np.float64:  # a scalar result reads as a Python float
+                t = float(t)
+            if type(v) is np.float64:
+                v = float(v)
             return v, t
         if r._tag > tag:
             raise ValueError(

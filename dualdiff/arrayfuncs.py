@@ -22,6 +22,7 @@ import mpmath
 import numpy as np
 
 from . import rules
+from .conventions import scale, tie_weights
 from .directions import LINEAR, Directions
 from .dual import (
     ARRAY_FUNCTIONS,
@@ -31,19 +32,17 @@ from .dual import (
     _mk,
     _shape,
     add,
-    base_value,
     copies,
     divide,
     multiply,
     own,
     parts,
     power,
-    scale,
     subtract,
     top_tag,
     zeros_in_layout,
 )
-from .rules import tie_weights
+from .kinds import base_value
 
 _F = Callable[..., Any]
 
@@ -439,7 +438,7 @@ if hasattr(np, "amax"):
 @implements(np.sort)
 def _sort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, **kw: Any) -> Any:
     """Sorted values carry the tangents of the entries they came from; tied entries share
-    their tangents evenly (:func:`~dualdiff.rules.tie_weights`), whatever order sort chose."""
+    their tangents evenly (:func:`~dualdiff.conventions.tie_weights`), whatever order sort chose."""
     _no_extras("sort", order=order)
     if axis is None:
         a, axis = np.ravel(a), -1

@@ -24,8 +24,10 @@ import mpmath
 import numpy as np
 
 from . import hooks as _hooks
-from .directions import Directions, _padded
+from .conventions import lincomb, scale
+from .directions import Directions
 from .errors import DomainError, ZeroDivisionDomainError
+from .kinds import base_value, is_mpf, like
 from .ndarray_methods import NdarrayMethods
 
 __all__ = ["Dual", "new_tag"]
@@ -527,26 +529,6 @@ def parts(x: Any, tag: int) -> tuple[Any, Any]:
     return x, None
 
 
-def base_value(x: Any) -> Any:
-    """The innermost value of a (possibly nested) Dual."""
-    while isinstance(x, Dual):
-        x = x._v
-    return x
-
-
-def is_mpf(x: Any) -> bool:
-    """Whether ``x`` computes in mpmath: an mpf, an object array (of mpf), or a Dual of them."""
-    b = base_value(x)
-    if type(b) is Directions:
-        b = b.array
-    return isinstance(b, _MPF) or (isinstance(b, _NDARRAY) and b.dtype == object)
-
-
-def like(c: Any, x: Any) -> Any:
-    """The constant ``c`` as a number of the kind of ``x`` (mpf at mpf precision, else float)."""
-    return _MPF(c) if is_mpf(x) else c
-
-
 def _shape(x: Any) -> tuple[int, ...]:
     return x.shape if isinstance(x, (Dual, Directions)) else np.shape(x)
 
@@ -557,126 +539,6 @@ def fit(t: Any, value: Any) -> Any:
     if _shape(t) != vs:
         return np.broadcast_to(t, vs)
     return t
-
-
-# --- the NaN policy: 0·∞ = 0, stated here once ---------------------------------------------------
-
-
-def _scalar_kind(x: Any) -> bool:
-    tx = type(x)
-    return tx is float or tx is int or tx is bool or isinstance(x, (_MPF, np.generic))
-
-
-def _raw(x: Any, nd: int) -> Any:
-    """The numbers of a factor, a Directions padded to value ndim ``nd`` so that it broadcasts."""
-    return _padded(x.array, nd) if type(x) is Directions else x
-
-
-def _nan_free(r: Any) -> bool:
-    """Whether ``r`` (an array, a Directions) surely holds no NaN; False where it cannot tell."""
-    a = r.array if type(r) is Directions else r
-    if type(a) is _NDARRAY:
-        if a.dtype.kind == "f":
-            s = np.add.reduce(a, axis=None)  # any NaN makes the sum NaN; one fast pass
-            return bool(s == s)
-        if a.dtype == object:
-            return not bool(np.any(a != a))
-        return True
-    return False  # a lazy array (dask): guard without looking
-
-
-def _isinf(x: Any) -> Any:
-    return (x == _INF) | (x == -_INF)
-
-
-def scale(s: Any, t: Any) -> Any:
-    """``s * t`` with ``0·∞ = 0``: dualdiff's one rule for products of slopes and tangents.
-
-    A zero factor gives a zero product even against an infinity, so a direction in which nothing
-    changes never turns into NaN because a slope elsewhere is infinite (ForwardDiff.jl's
-    "NaN-safe mode", always on). NaN stays NaN: a value outside a domain has no derivative.
-    Every operator and rule multiplies through here (or through :func:`lincomb`).
-
-    >>> scale(0.0, math.inf), scale(math.inf, 0.0), scale(-2.0, math.inf)
-    (0.0, 0.0, -inf)
-    >>> scale(np.array([0.0, 1.0]), np.array([math.inf, math.inf]))
-    array([ 0., inf])
-    """
-    if isinstance(s, Dual) or isinstance(t, Dual):
-        return s * t  # each level of a nested number applies the policy in its own products
-    ks, kt = _scalar_kind(s), _scalar_kind(t)
-    if ks and kt:
-        r = s * t
-        if r == r or s != s or t != t:
-            return r
-        return like(0.0, r) if not isinstance(r, np.generic) else r.dtype.type(0.0)
-    if (ks and s != 0 and s - s == 0) or (kt and t != 0 and t - t == 0):
-        return s * t  # a finite non-zero scalar factor: no 0·∞ can arise
-    blocks = _per_block(_block_scale, s, t)
-    if blocks is not None:
-        return blocks
-    with np.errstate(invalid="ignore"):
-        r = s * t
-    if _nan_free(r):
-        return r
-    nd = len(_shape(r))
-    sa, ta = _raw(s, nd), _raw(t, nd)
-    zero = ((sa == 0) & _isinf(ta)) | (_isinf(sa) & (ta == 0))
-    fixed = np.where(
-        zero, 0.0 if not isinstance(r, _NDARRAY) or r.dtype != object else 0, _raw(r, nd)
-    )
-    return Directions(fixed) if type(r) is Directions else fixed
-
-
-def _per_block(fn: Callable[..., Any], *xs: Any) -> Any:
-    """``fn`` applied block by block where the operands are dask arrays of one shape (and
-    scalars): the guard then costs one NumPy check per block, not extra graph operations."""
-    arrays = [x for x in xs if not _scalar_kind(x)]
-    if not arrays or not all(type(x).__module__.startswith("dask.") for x in arrays):
-        return None
-    if any(x.shape != arrays[0].shape for x in arrays):
-        return None
-    da = sys.modules["dask.array"]
-    dtype = np.result_type(*(x.dtype if hasattr(x, "dtype") else np.float64 for x in xs))
-    return da.map_blocks(fn, *xs, dtype=dtype)
-
-
-def _block_scale(s: Any, t: Any) -> Any:
-    return scale(s, t)
-
-
-def _block_lincomb(s1: Any, t1: Any, s2: Any, t2: Any) -> Any:
-    return lincomb((s1, t1), (s2, t2))
-
-
-def lincomb(*terms: tuple[Any, Any]) -> Any:
-    """``s1·t1 + s2·t2`` for two ``(s, t)`` pairs (a None ``t`` is left out), each product by
-    :func:`scale`.
-
-    One pass and one NaN check for arrays; the per-term guard runs only where a NaN appeared.
-
-    >>> lincomb((2.0, 3.0), (0.0, math.inf)), lincomb((2.0, 3.0), (1.0, None))
-    (6.0, 6.0)
-    """
-    (s1, t1), (s2, t2) = terms
-    if t1 is None or t2 is None:
-        return scale(s2, t2) if t1 is None else scale(s1, t1)
-    if type(t1) is Dual or type(s1) is Dual or type(t2) is Dual or type(s2) is Dual:
-        return s1 * t1 + s2 * t2  # nested: each level applies the policy in its own products
-    if _scalar_kind(t1) and _scalar_kind(t2) and _scalar_kind(s1) and _scalar_kind(s2):
-        r = s1 * t1 + s2 * t2
-        if r == r:
-            return r
-    elif not (isinstance(t1, Dual) or isinstance(t2, Dual) or isinstance(s1, Dual)
-              or isinstance(s2, Dual)):  # fmt: skip
-        blocks = _per_block(_block_lincomb, s1, t1, s2, t2)
-        if blocks is not None:
-            return blocks
-        with np.errstate(invalid="ignore"):
-            r = s1 * t1 + s2 * t2
-        if _nan_free(r):
-            return r
-    return scale(s1, t1) + scale(s2, t2)
 
 
 # --- the arithmetic rules (the compiled core and fastpaths.py take float shortcuts to these) ----

@@ -24,7 +24,8 @@ import numpy as np
 
 from . import rules
 from .arrayfuncs import implements
-from .dual import _mk, base_value, like, parts, top_tag
+from .dual import _mk, parts, top_tag
+from .kinds import base_value, like
 
 __all__ = ["SlogdetResult"]
 

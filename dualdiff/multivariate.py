@@ -23,7 +23,8 @@ import numpy as np
 
 from .api import as_input, split_result
 from .directions import Directions
-from .dual import Dual, _mk, base_value, new_tag
+from .dual import Dual, _mk, new_tag
+from .kinds import base_value
 
 __all__ = ["CHUNK_BUDGET", "default_chunk", "gradient", "hessian", "jacobian", "jvp"]
 

@@ -5,7 +5,7 @@ it, so a method and its function can never disagree. :class:`~dualdiff.Dual` inh
 
 >>> import numpy as np, dualdiff as dd
 >>> x = dd.Dual(np.array([[1.0, 2.0], [3.0, 4.0]]), np.ones((2, 2)))
->>> x.sum(axis=0).tangent, x.reshape(4).shape, x.T.value[0, 1]
+>>> x.sum(axis=0).tangent, x.reshape(4).shape, float(x.T.value[0, 1])
 (array([2., 2.]), (4,), 3.0)
 """
 

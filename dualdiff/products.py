@@ -20,7 +20,8 @@ import numpy as np
 
 from .arrayfuncs import first_two, implements, multilinear
 from .directions import Directions
-from .dual import Dual, _mk, base_value, is_mpf, parts, top_tag
+from .dual import Dual, _mk, parts, top_tag
+from .kinds import base_value, is_mpf
 
 __all__: list[str] = []
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .arrayfuncs import _axes, _extreme, _no_extras, implements
-from .dual import base_value
+from .kinds import base_value
 
 __all__: list[str] = []
 

@@ -28,19 +28,10 @@ import numpy as np
 
 from . import dual as _dual
 from . import hooks as _hooks
-from .dual import (
-    Dual,
-    base_value,
-    fmt,
-    is_constant,
-    is_mpf,
-    like,
-    lincomb,
-    parts,
-    scale,
-    top_tag,
-)
+from .conventions import lincomb, nan_free, scale, tie_weights
+from .dual import Dual, fmt, is_constant, parts, top_tag
 from .errors import DomainError
+from .kinds import base_value, is_mpf, like
 
 __all__ = ["FUNCTIONS", "RULES", "Domain", "Rule", "listing", "log", "register", "unregister"]
 
@@ -161,7 +152,7 @@ def _undefined(y: Any, s: Any) -> Any:
     """The slope, NaN wherever the value is NaN (at every level of a nested slope): outside the
     domain there is no derivative of any order."""
     yb = base_value(y)
-    if type(yb) is _NDARRAY and yb.dtype.kind == "f" and not _dual._nan_free(yb):
+    if type(yb) is _NDARRAY and yb.dtype.kind == "f" and not nan_free(yb):
         return _nan_at(np.isnan(yb), s)
     return s
 
@@ -449,22 +440,6 @@ def _ratio0(n: Any, d: Any) -> Any:
     with np.errstate(divide="ignore", invalid="ignore"):
         q = n / d
     return np.where(d == 0, 0.0, q)
-
-
-def tie_weights(chosen: Any, axis: int = 0) -> Any:
-    """How a tangent is shared among the arguments that attain an extreme: evenly among ties.
-
-    dualdiff's one tie convention (JAX's and autograd's): ``chosen`` marks, along ``axis``, the
-    arguments equal to the selected value; each gets ``1/count`` of the tangent. ``maximum``,
-    ``minimum``, ``fmax``, ``fmin``, ``clip`` and the ``max``/``min`` reductions take their
-    weights from here. Where nothing is chosen (a NaN) the weights are NaN.
-
-    >>> tie_weights(np.array([True, True, False]))
-    array([0.5, 0.5, 0. ])
-    """
-    c = chosen + 0.0  # booleans as float64, lazy arrays kept lazy
-    with np.errstate(invalid="ignore"):
-        return c / np.sum(c, axis=axis, keepdims=True)
 
 
 def _pick_slopes(a_chosen: Any, b_chosen: Any) -> tuple[Any, Any]:

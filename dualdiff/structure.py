@@ -19,7 +19,8 @@ import numpy as np
 from . import rules
 from .arrayfuncs import _axes, first_two, implements, jointly_linear, linear, sequence
 from .directions import LINEAR
-from .dual import Dual, _mk, base_value
+from .dual import Dual, _mk
+from .kinds import base_value
 
 __all__: list[str] = []
 

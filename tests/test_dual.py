@@ -330,7 +330,7 @@ def test_nan_policy_same_for_floats_and_arrays(f, x, expected):
 
 
 def test_zero_times_infinity_is_zero_but_nan_stays_nan():
-    from dualdiff.dual import lincomb, scale
+    from dualdiff.conventions import lincomb, scale
 
     assert scale(0.0, math.inf) == 0.0 and scale(-math.inf, 0.0) == 0.0
     assert math.isnan(scale(math.nan, 0.0)) and math.isnan(scale(0.0, math.nan))

@@ -51,7 +51,8 @@ import numpy as np
 import pytest
 
 import dualdiff as dd
-from dualdiff.dual import ARRAY_FUNCTIONS, UFUNCS, base_value
+from dualdiff.dual import ARRAY_FUNCTIONS, UFUNCS
+from dualdiff.kinds import base_value
 
 try:
     from dualdiff.dual import UFUNC_METHODS

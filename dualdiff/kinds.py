@@ -1,0 +1,60 @@
+"""What kind of number a value is, decided in one place: Dual, vector-mode tangent, mpf (or an
+object array of them), lazy array (dask), NumPy array or scalar.
+
+Every module asks these questions here rather than re-deriving them. This module imports nothing
+from dualdiff: a Dual is recognised by the class marker ``_is_dual``.
+
+>>> import mpmath
+>>> is_mpf(mpmath.mpf(1)), is_mpf(1.0), like(0.5, mpmath.mpf(1))
+(True, False, mpf('0.5'))
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mpmath
+import numpy as np
+
+from .directions import Directions
+
+__all__ = ["base_value", "is_dual", "is_lazy", "is_mpf", "is_scalar", "like"]
+
+_MPF = mpmath.mpf
+_NDARRAY = np.ndarray
+
+
+def is_dual(x: Any) -> bool:
+    """Whether x is a dual number (of any nesting)."""
+    return getattr(type(x), "_is_dual", False)
+
+
+def base_value(x: Any) -> Any:
+    """The innermost value of a (possibly nested) Dual."""
+    while getattr(type(x), "_is_dual", False):
+        x = x._v
+    return x
+
+
+def is_mpf(x: Any) -> bool:
+    """Whether ``x`` computes in mpmath: an mpf, an object array (of mpf), or a Dual of them."""
+    b = base_value(x)
+    if type(b) is Directions:
+        b = b.array
+    return isinstance(b, _MPF) or (isinstance(b, _NDARRAY) and b.dtype == object)
+
+
+def like(c: Any, x: Any) -> Any:
+    """The constant ``c`` as a number of the kind of ``x`` (mpf at mpf precision, else float)."""
+    return _MPF(c) if is_mpf(x) else c
+
+
+def is_scalar(x: Any) -> bool:
+    """A single real number: float, int, bool, mpf or a NumPy scalar (not an array, not a Dual)."""
+    tx = type(x)
+    return tx is float or tx is int or tx is bool or isinstance(x, (_MPF, np.generic))
+
+
+def is_lazy(x: Any) -> bool:
+    """A dask array: never computed behind the user's back."""
+    return type(x).__module__.startswith("dask.")
