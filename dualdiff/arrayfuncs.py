@@ -21,7 +21,7 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from . import rules
+from . import table as rules
 from .conventions import scale, tie_weights
 from .directions import LINEAR, Directions
 from .dual import (

@@ -32,16 +32,17 @@ from typing import Any
 import mpmath
 import numpy as np
 
+from . import table
 from .api import derivative
 from .errors import DomainError
 from .expr import Expression, ExpressionError, parse
 from .validate import (
     WORK_LIMIT,
-    _dual_seconds,
-    _duration,
-    _operations,
-    _partials,
+    count_operations,
+    dual_seconds,
     estimate_seconds,
+    format_duration,
+    partial_orders,
     validate,
 )
 
@@ -197,7 +198,7 @@ def _constant(expr: Expression) -> Callable[[Any], Any]:
 def _check_work(expr: Expression, args: argparse.Namespace, npoints: int, nargs: int,
                 wrts: Sequence[tuple[int, ...]]) -> None:  # fmt: skip
     """Refuse (exit 2) what would run for more than about WORK_LIMIT seconds."""
-    seconds = npoints * len(wrts) * _dual_seconds(_operations(expr), args.order)
+    seconds = npoints * len(wrts) * dual_seconds(count_operations(expr), args.order)
     if args.validate:
         seconds += estimate_seconds(expr, npoints, nargs, args.dps, order=args.order, mixed=True)
     if seconds > WORK_LIMIT:
@@ -206,7 +207,7 @@ def _check_work(expr: Expression, args: argparse.Namespace, npoints: int, nargs:
         reduce = "fewer --at points, a lower --order" + (" or a lower --dps" if digits else "")
         raise UsageError(
             f"too much work: {npoints} points, {what} of order {args.order}{digits} would take "
-            f"about {_duration(seconds)} (the limit is {WORK_LIMIT:.0f} s): give {reduce}"
+            f"about {format_duration(seconds)} (the limit is {WORK_LIMIT:.0f} s): give {reduce}"
         )
 
 
@@ -233,7 +234,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.plot is not None and several:
         raise UsageError("--plot draws functions of one variable")
     points = _points(args.at, variables) if args.at is not None else []
-    wrts = _partials(len(variables), args.order, mixed=True)
+    wrts = partial_orders(len(variables), args.order, mixed=True)
     _check_work(expr, args, len(points), len(variables), wrts)
     plt = None
     if args.plot is not None:
@@ -411,9 +412,7 @@ def _demo() -> int:
 
 
 def _sin(x: Any) -> Any:
-    from .rules import sin
-
-    return sin(x)
+    return table.sin(x)
 
 
 def _say(text: str, file: Any) -> None:

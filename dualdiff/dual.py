@@ -786,7 +786,7 @@ if _speedups is not None:
 
 
 # The rule table needs Dual, and the operators need the table (abs, ln): import it last.
-from . import rules as _rules  # noqa: E402
+from . import table as _rules  # noqa: E402
 
 if _speedups is None:
     from .fastpaths import install

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from . import rules
+from . import table as rules
 from .arrayfuncs import implements
 from .dual import _mk, parts, top_tag
 from .kinds import base_value, like

@@ -15,7 +15,6 @@ from a row; the built-in rows below go through it exactly as a user's row does.
 
 from __future__ import annotations
 
-import builtins
 import inspect
 import math
 import numbers
@@ -28,12 +27,12 @@ import numpy as np
 
 from . import dual as _dual
 from . import hooks as _hooks
-from .conventions import lincomb, nan_free, scale, tie_weights
+from .conventions import lincomb, nan_free, scale
 from .dual import Dual, fmt, is_constant, parts, top_tag
 from .errors import DomainError
-from .kinds import base_value, is_mpf, like
+from .kinds import base_value, is_mpf
 
-__all__ = ["FUNCTIONS", "RULES", "Domain", "Rule", "listing", "log", "register", "unregister"]
+__all__ = ["FUNCTIONS", "RULES", "Domain", "Rule", "listing", "register", "unregister"]
 
 _mk = _dual._mk
 _MPF = mp.mpf
@@ -377,277 +376,6 @@ def unregister(name: str) -> None:
         del _dual.UFUNCS[u]
 
 
-# --- helpers used by the derivative formulas ------------------------------------------------------
-
-
-def _ln_const(c: float, x: Any) -> Any:
-    """ln(c) at the precision of x (mpf inside an mpf computation, else float)."""
-    return mp.log(c) if is_mpf(x) else math.log(c)
-
-
-def _zero(x: Any) -> Any:
-    """A zero slope of the kind of x."""
-    b = base_value(x)
-    if isinstance(b, _MPF):
-        return _MPF(0)
-    if np.ndim(b) == 0 and not hasattr(b, "__array_function__"):
-        return 0.0
-    return np.zeros_like(b, dtype=np.float64) if isinstance(b, _NDARRAY) else b * 0.0
-
-
-# where a row's slope is a convention (Rule.nonsmooth), for tests and validation
-def _mp_trunc(x: Any) -> Any:
-    return mp.floor(x) if x >= 0 else mp.ceil(x)
-
-
-def _at_zero(x: Any) -> bool:
-    return x == 0
-
-
-def _tie(a: Any, b: Any) -> bool:
-    return a == b
-
-
-def _integer(x: Any) -> bool:
-    return x == math.floor(x)
-
-
-def _half_integer(x: Any) -> bool:
-    return x - math.floor(x) == 0.5
-
-
-def _integer_ratio(a: Any, b: Any) -> bool:
-    return b == 0 or _integer(a / b)
-
-
-def _pi_const(x: Any) -> Any:
-    return +mp.pi if is_mpf(x) else math.pi
-
-
-def _copysign1(b: Any) -> Any:
-    """The sign bit of b as ±1 (so -0.0 gives -1), of the kind of b's value."""
-    v = base_value(b)
-    if np.ndim(v) == 0 and not hasattr(v, "__array_function__"):
-        return like(math.copysign(1.0, v) if not isinstance(v, _MPF) else (1 if v >= 0 else -1), b)
-    return np.copysign(1.0, v)
-
-
-def _ratio0(n: Any, d: Any) -> Any:
-    """n / d, taken as 0 where d == 0 (the convention at the kink of hypot and arctan2)."""
-    dv = base_value(d)
-    if np.ndim(dv) == 0 and not hasattr(dv, "__array_function__"):
-        return 0.0 * n if dv == 0 else n / d
-    with np.errstate(divide="ignore", invalid="ignore"):
-        q = n / d
-    return np.where(d == 0, 0.0, q)
-
-
-def _pick_slopes(a_chosen: Any, b_chosen: Any) -> tuple[Any, Any]:
-    """The two partial slopes of a choice between a and b, by :func:`tie_weights`."""
-    w = tie_weights(np.stack(np.broadcast_arrays(a_chosen, b_chosen)))
-    if w.ndim == 1:
-        return float(w[0]), float(w[1])
-    return w[0], w[1]
-
-
-def _max_slopes(a: Any, b: Any, y: Any) -> tuple[Any, Any]:
-    return _pick_slopes(a >= b, b >= a)
-
-
-def _min_slopes(a: Any, b: Any, y: Any) -> tuple[Any, Any]:
-    return _pick_slopes(a <= b, b <= a)
-
-
-def _isnan(x: Any) -> Any:
-    return x != x
-
-
-def _fmax_slopes(a: Any, b: Any, y: Any) -> tuple[Any, Any]:  # NaN loses: the other is chosen
-    return _pick_slopes((a >= b) | _isnan(b), (b >= a) | _isnan(a))
-
-
-def _fmin_slopes(a: Any, b: Any, y: Any) -> tuple[Any, Any]:
-    return _pick_slopes((a <= b) | _isnan(b), (b <= a) | _isnan(a))
-
-
-def _max_math(a: float, b: float) -> float:  # NaN propagates, as in np.maximum
-    return a if a >= b or a != a else b
-
-
-def _min_math(a: float, b: float) -> float:
-    return a if a <= b or a != a else b
-
-
-def _fmax_math(a: float, b: float) -> float:
-    return a if a >= b or b != b else b
-
-
-def _fmin_math(a: float, b: float) -> float:
-    return a if a <= b or b != b else b
-
-
-def _whole(f: Callable[[float], Any]) -> Callable[[float], float]:
-    """math.floor and kin as float -> float (they return ints, and refuse inf and NaN)."""
-    return lambda x: float(f(x)) if x - x == 0 else x
-
-
-def _ones(x: Any) -> Any:
-    return _zero(x) + 1.0
-
-
-def _heaviside_math(x: float, h0: float) -> float:
-    return h0 if x == 0 else (1.0 if x > 0 else (0.0 if x < 0 else x))
-
-
-def _sinc_math(x: float) -> float:
-    r = x - 2.0 * round(x / 2.0) if x - x == 0 else x  # sin(πx) = ±sin(πr), r exact, |r| <= 1
-    return 1.0 if x == 0 else math.sin(math.pi * r) / (math.pi * x)
-
-
-def _sinc_numpy(x: Any) -> Any:
-    r = x - 2.0 * np.rint(x / 2.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(x == 0, 1.0, np.sin(np.pi * r) / (np.pi * np.where(x == 0, 1.0, x)))
-
-
-def _sinc_slope(x: Any, y: Any) -> Any:
-    """sinc'(x) = (cos(πx) - sinc(x))/x, which cancels for small x: there (|x| < 1/2) the
-    Taylor series Σ (-1)^k 2k π^2k x^(2k-1)/(2k+1)!, summed to the working precision."""
-    b = base_value(x)
-    pi = _pi_const(x)
-    mpf = is_mpf(x)
-    terms = int(mp.mp.dps * 0.5) + 12 if mpf else 14  # (π/2)^2k/(2k+1)! below the precision
-    c = [(-1) ** k * 2 * k * pi ** (2 * k) / math.factorial(2 * k + 1) for k in range(1, terms)]
-    x2 = x * x
-    series = c[-1]
-    for ck in reversed(c[:-1]):
-        series = series * x2 + ck
-    series = series * x
-    reduced = x - 2 * rint(x / 2)  # cos(πx) = cos(πr) with r exact: no phase error for large x
-    if np.ndim(b) == 0 and not hasattr(b, "__array_function__"):
-        return series if builtins.abs(b) < 0.5 else (cos(pi * reduced) - y) / x
-    small = np.abs(b) < 0.5
-    safe = np.where(small, 1.0, x)
-    return np.where(small, series, (cos(pi * reduced) - y) / safe)
-
-
-def _expit_math(x: float) -> float:
-    e = math.exp(-builtins.abs(x))
-    return 1.0 / (1.0 + e) if x >= 0 else e / (1.0 + e)
-
-
-def _expit_numpy(x: Any) -> Any:
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def _sign_math(x: float) -> float:
-    return 0.0 if x == 0 else (x if x != x else math.copysign(1.0, x))
-
-
-def _cbrt_mp(x: Any) -> Any:
-    return mp.sign(x) * mp.cbrt(builtins.abs(x))
-
-
-def _logaddexp_math(a: float, b: float) -> float:
-    hi = max(a, b)
-    if hi == -_INF:
-        return -_INF
-    return hi + math.log1p(math.exp(-builtins.abs(a - b)))
-
-
-def _atan2_slopes(y: Any, x: Any, z: Any) -> tuple[Any, Any]:
-    """d/dy, d/dx of arctan2(y, x): (x, -y) / (x**2 + y**2), via hypot to avoid overflow."""
-    h = hypot(x, y)
-    return _ratio0(_ratio0(x, h), h), _ratio0(_ratio0(-y, h), h)
-
-
-_msin, _mcos, _msinh, _mcosh = math.sin, math.cos, math.sinh, math.cosh
-_cbrt_math = getattr(math, "cbrt", lambda x: math.copysign(abs(x) ** (1.0 / 3.0), x))
-_POS = Domain(0.0, closed_lo=False)
-
-# --- the table: name, float / array / mpf evaluation, derivative, domain ---------------------------
-# fmt: off
-exp     = register("exp",     math.exp,   lambda x, y: y,             numpy=np.exp,     mpmath=mp.exp,   formula="exp(x)")
-expm1   = register("expm1",   math.expm1, lambda x, y: exp(x),        numpy=np.expm1,   mpmath=mp.expm1, formula="exp(x)")
-exp2    = register("exp2",    lambda x: 2.0**x, lambda x, y: y * _ln_const(2, x), numpy=np.exp2, mpmath=lambda x: mp.power(2, x), formula="2**x ln 2")
-ln      = register("ln",      math.log,   lambda x, y: 1 / x,         numpy=np.log,     mpmath=mp.log,   formula="1/x", domain=_POS, singular=True, float_deriv=lambda x, y: 1.0 / x)
-log2    = register("log2",    math.log2,  lambda x, y: 1 / (x * _ln_const(2, x)),  numpy=np.log2,  mpmath=lambda x: mp.log(x, 2), formula="1/(x ln 2)", domain=_POS, singular=True)
-log10   = register("log10",   math.log10, lambda x, y: 1 / (x * _ln_const(10, x)), numpy=np.log10, mpmath=mp.log10, formula="1/(x ln 10)", domain=_POS, singular=True)
-log1p   = register("log1p",   math.log1p, lambda x, y: 1 / (1 + x),   numpy=np.log1p,   mpmath=mp.log1p, formula="1/(1+x)", domain=Domain(-1.0, closed_lo=False), singular=True)
-# sqrt: y + 0.0 turns sqrt(-0.0) = -0.0 into +0.0, so the slope at either zero is +inf
-sqrt    = register("sqrt",    math.sqrt,  lambda x, y: 0.5 / (y + 0.0), numpy=np.sqrt,  mpmath=mp.sqrt,  formula="1/(2 sqrt(x))", domain=Domain(0.0), singular=True, float_deriv=lambda x, y: 0.5 / (y + 0.0))
-cbrt    = register("cbrt",    _cbrt_math, lambda x, y: 1 / (3 * y * y), numpy=np.cbrt,  mpmath=_cbrt_mp, formula="1/(3 cbrt(x)**2)", singular=True)
-sin     = register("sin",     math.sin,   lambda x, y: cos(x),        numpy=np.sin,     mpmath=mp.sin,   formula="cos(x)", float_deriv=lambda x, y: _mcos(x))
-cos     = register("cos",     math.cos,   lambda x, y: -sin(x),       numpy=np.cos,     mpmath=mp.cos,   formula="-sin(x)", float_deriv=lambda x, y: -_msin(x))
-tan     = register("tan",     math.tan,   lambda x, y: 1 + y * y,     numpy=np.tan,     mpmath=mp.tan,   formula="1 + tan(x)**2")
-arcsin  = register("arcsin",  math.asin,  lambda x, y: 1 / sqrt((1 - x) * (1 + x)),  numpy=np.arcsin, mpmath=mp.asin, formula="1/sqrt(1-x**2)", domain=Domain(-1.0, 1.0), singular=True, aliases=("asin",))
-arccos  = register("arccos",  math.acos,  lambda x, y: -1 / sqrt((1 - x) * (1 + x)), numpy=np.arccos, mpmath=mp.acos, formula="-1/sqrt(1-x**2)", domain=Domain(-1.0, 1.0), singular=True, aliases=("acos",))
-arctan  = register("arctan",  math.atan,  lambda x, y: 1 / (1 + x * x), numpy=np.arctan,  mpmath=mp.atan,  formula="1/(1+x**2)", aliases=("atan",))
-sinh    = register("sinh",    math.sinh,  lambda x, y: cosh(x),       numpy=np.sinh,    mpmath=mp.sinh,  formula="cosh(x)", float_deriv=lambda x, y: _mcosh(x))
-cosh    = register("cosh",    math.cosh,  lambda x, y: sinh(x),       numpy=np.cosh,    mpmath=mp.cosh,  formula="sinh(x)", float_deriv=lambda x, y: _msinh(x))
-tanh    = register("tanh",    math.tanh,  lambda x, y: 1 / cosh(x) ** 2, numpy=np.tanh, mpmath=mp.tanh,  formula="1/cosh(x)**2 (not 1 - tanh**2, which cancels)")
-arcsinh = register("arcsinh", math.asinh, lambda x, y: 1 / hypot(x, 1), numpy=np.arcsinh, mpmath=mp.asinh, formula="1/sqrt(x**2+1)", aliases=("asinh",))
-# arccosh: two square roots, since (x-1)(x+1) overflows for x > 1e154
-arccosh = register("arccosh", math.acosh, lambda x, y: 1 / (sqrt(x - 1) * sqrt(x + 1)), numpy=np.arccosh, mpmath=mp.acosh, formula="1/sqrt(x**2-1)", domain=Domain(1.0), singular=True, aliases=("acosh",))
-arctanh = register("arctanh", math.atanh, lambda x, y: 1 / ((1 - x) * (1 + x)), numpy=np.arctanh, mpmath=mp.atanh, formula="1/(1-x**2)", domain=Domain(-1.0, 1.0, False, False), singular=True, aliases=("atanh",))
-abs     = register("abs",     math.fabs,  lambda x, y: sign(x),       numpy=np.absolute, mpmath=mp.fabs, formula="sign(x), 0 at x = 0", ufuncs=(np.fabs,), nonsmooth=_at_zero)
-sign    = register("sign",    _sign_math, lambda x, y: _zero(x),      numpy=np.sign,    mpmath=mp.sign,  formula="0 (except at 0)", nonsmooth=_at_zero)
-square  = register("square",  lambda x: x * x, lambda x, y: 2 * x,    numpy=np.square,  mpmath=lambda x: x * x, formula="2x")
-arctan2 = register("arctan2", math.atan2, _atan2_slopes, numpy=np.arctan2, mpmath=mp.atan2, formula="(x, -y)/(x**2+y**2), 0 at the origin", aliases=("atan2",), nonsmooth=lambda a, b: a == 0 and b == 0)
-hypot   = register("hypot",   math.hypot, lambda x, y, z: (_ratio0(x, z), _ratio0(y, z)), numpy=np.hypot, mpmath=mp.hypot, formula="(x, y)/hypot(x, y), 0 at the origin", nonsmooth=lambda a, b: a == 0 and b == 0)
-expit   = register("expit",   _expit_math, lambda x, y: y * expit(-x), numpy=_expit_numpy, mpmath=lambda x: 1 / (1 + mp.exp(-x)), formula="expit(x) expit(-x)", aliases=("sigmoid",))
-# logaddexp: expit(x1 - x2), not exp(x1 - y): y = x1 + ln 2 rounds to x1 for x1 > 1e16
-logaddexp = register("logaddexp", _logaddexp_math, lambda a, b, y: (expit(a - b), expit(b - a)), numpy=np.logaddexp, mpmath=lambda a, b: mp.log(mp.exp(a) + mp.exp(b)), formula="(expit(x1-x2), expit(x2-x1))")
-maximum = register("maximum", _max_math,  _max_slopes,  numpy=np.maximum, mpmath=max, formula="the larger's tangent; ties share it (tie_weights)", nonsmooth=_tie)
-minimum = register("minimum", _min_math,  _min_slopes,  numpy=np.minimum, mpmath=min, formula="the smaller's tangent; ties share it (tie_weights)", nonsmooth=_tie)
-fmax    = register("fmax",    _fmax_math, _fmax_slopes, numpy=np.fmax, mpmath=max, formula="as maximum; a NaN argument is ignored", nonsmooth=_tie)
-fmin    = register("fmin",    _fmin_math, _fmin_slopes, numpy=np.fmin, mpmath=min, formula="as minimum; a NaN argument is ignored", nonsmooth=_tie)
-# piecewise constant: slope 0 everywhere, the jumps included (as JAX, autograd)
-floor   = register("floor",   _whole(math.floor), lambda x, y: _zero(x), numpy=np.floor, mpmath=mp.floor, formula="0 (the jumps included)", nonsmooth=_integer)
-ceil    = register("ceil",    _whole(math.ceil),  lambda x, y: _zero(x), numpy=np.ceil,  mpmath=mp.ceil,  formula="0 (the jumps included)", nonsmooth=_integer)
-trunc   = register("trunc",   _whole(math.trunc), lambda x, y: _zero(x), numpy=np.trunc, mpmath=lambda x: _mp_trunc(x), formula="0 (the jumps included)", ufuncs=(np.fix,) if isinstance(np.fix, np.ufunc) else (), nonsmooth=_integer)
-rint    = register("rint",    lambda x: float(np.rint(x)), lambda x, y: _zero(x), numpy=np.rint, mpmath=mp.nint, formula="0 (the jumps included)", nonsmooth=_half_integer)
-remainder = register("remainder", lambda a, b: a % b, lambda a, b, y: (_ones(a), -floor(a / b)), numpy=np.remainder, mpmath=lambda a, b: a - mp.floor(a / b) * b, formula="(1, -floor(x1/x2)); x1 % x2 is the same", aliases=("mod",), nonsmooth=_integer_ratio)
-fmod    = register("fmod",    math.fmod,  lambda a, b, y: (_ones(a), -trunc(a / b)), numpy=np.fmod, mpmath=lambda a, b: a - _mp_trunc(a / b) * b, formula="(1, -trunc(x1/x2))", nonsmooth=_integer_ratio)
-floor_divide = register("floor_divide", lambda a, b: a // b, lambda a, b, y: (_zero(a), _zero(b)), numpy=np.floor_divide, mpmath=lambda a, b: mp.floor(a / b), formula="(0, 0)", nonsmooth=_integer_ratio)
-heaviside = register("heaviside", _heaviside_math, lambda x, h, y: (_zero(x), _zero(x) + (x == 0)), numpy=np.heaviside, mpmath=lambda x, h: mp.mpf(h) if x == 0 else mp.mpf(1 if x > 0 else 0), formula="(0, 1 where x1 = 0)", nonsmooth=lambda x, h: x == 0)
-sinc    = register("sinc",    _sinc_math, _sinc_slope, numpy=_sinc_numpy, ufuncs=(), mpmath=lambda x: mp.sincpi(x), formula="(cos(pi x) - sinc(x))/x, its series near 0")
-deg2rad = register("deg2rad", math.radians, lambda x, y: _zero(x) + _pi_const(x) / 180, numpy=np.deg2rad, mpmath=mp.radians, formula="pi/180", ufuncs=(np.radians,), aliases=("radians",))
-rad2deg = register("rad2deg", math.degrees, lambda x, y: _zero(x) + 180 / _pi_const(x), numpy=np.rad2deg, mpmath=mp.degrees, formula="180/pi", ufuncs=(np.degrees,), aliases=("degrees",))
-copysign = register("copysign", math.copysign, lambda a, b, y: (sign(a) * _copysign1(b), _zero(b)), numpy=np.copysign, mpmath=lambda a, b: mp.fabs(a) * (1 if b >= 0 else -1), formula="(sign(x1) sign(x2), 0)", nonsmooth=lambda a, b: a == 0 or b == 0)
-nextafter = register("nextafter", math.nextafter, lambda a, b, y: (_ones(a), _zero(b)), numpy=np.nextafter, mpmath=lambda a, b: a, formula="(1, 0): the next float is x1 to within one rounding")
-# fmt: on
-
-
-def log(x: Any, base: Any = None) -> Any:
-    """Logarithm of ``x`` to ``base`` (natural if None): ``ln(x) / ln(base)``.
-
-    d/dx log_a(x) = 1/(x ln a); the base may be a Dual too.
-
-    >>> import dualdiff as dd
-    >>> d = dd.log(dd.Dual(8.0, 1.0), 2)
-    >>> d.value, round(d.tangent * 8 * math.log(2), 12)
-    (3.0, 1.0)
-    """
-    if base is None:
-        try:
-            return ln(x)
-        except DomainError:  # named as the user wrote it
-            raise DomainError(f"log(x) needs {RULES['ln'].domain}, got x = {fmt(x)}") from None
-    if not isinstance(base, Dual) and np.ndim(base) == 0 and not isinstance(base, _NDARRAY):
-        if not (base > 0 and base != 1):
-            raise DomainError(f"log(x, base) needs base > 0 and base != 1, got base = {fmt(base)}")
-        if type(base) is not bool and base == 2:
-            return log2(x)
-        if base == 10:
-            return log10(x)
-    return ln(x) / ln(base)
-
-
-FUNCTIONS["log"] = log
-
-
 def listing() -> str:
     """The public functions of the table, for the README: each row with its aliases, in order.
 
@@ -658,7 +386,7 @@ def listing() -> str:
     for alias, fn in FUNCTIONS.items():
         if alias != fn.__name__:
             aliases.setdefault(fn.__name__, []).append(alias)
-    names = [*RULES, "log"]
+    names = [*RULES, *(n for n, fn in FUNCTIONS.items() if fn.__name__ == n and n not in RULES)]
     items = []
     for n in names:
         shown = "log(x, base)" if n == "log" else n

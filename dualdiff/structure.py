@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from . import rules
+from . import table as rules
 from .arrayfuncs import _axes, first_two, implements, jointly_linear, linear, sequence
 from .directions import LINEAR
 from .dual import Dual, _mk

@@ -275,7 +275,7 @@ def _weight(node: ast.AST) -> float:
     return 0.02 if isinstance(op, ast.Div) else 0.01
 
 
-def _operations(f: Any) -> tuple[float, int]:
+def count_operations(f: Any) -> tuple[float, int]:
     """(weight in elementary functions, operations) of an Expression; typical for the rest."""
     if not isinstance(f, Expression):
         return _NOMINAL_OPS
@@ -283,7 +283,7 @@ def _operations(f: Any) -> tuple[float, int]:
     return sum(map(_weight, nodes)), max(len(nodes), 1)
 
 
-def _dual_seconds(ops: tuple[float, int], order: int) -> float:
+def dual_seconds(ops: tuple[float, int], order: int) -> float:
     """Seconds for one derivative of order ``order`` at one point, by dual numbers."""
     return _T_CALL + ops[1] * _T_DUAL * 2.7**order
 
@@ -291,7 +291,7 @@ def _dual_seconds(ops: tuple[float, int], order: int) -> float:
 def _seconds_per_row(wrt: tuple[int, ...], nargs: int, dps: int, ops: tuple[float, int]) -> float:
     weight, count = ops
     orders = [wrt.count(i) for i in range(nargs)]
-    total = _dual_seconds(ops, len(wrt))  # dualdiff's side
+    total = dual_seconds(ops, len(wrt))  # dualdiff's side
     for digits in (dps, dps + 20):
         bits, evals = mpmath.libmp.dps_to_prec(digits), 1
         for o in orders:
@@ -324,19 +324,19 @@ def estimate_seconds(
     >>> estimate_seconds(dd.sin, 2000, dps=500, order=8) > 600     # about half an hour
     True
     """
-    wrts = _partials(nargs, order, mixed)
-    ops = _operations(f.__wrapped__ if isinstance(f, Derivative) else f)
+    wrts = partial_orders(nargs, order, mixed)
+    ops = count_operations(f.__wrapped__ if isinstance(f, Derivative) else f)
     return points * sum(_seconds_per_row(w, nargs, dps, ops) for w in wrts)
 
 
-def _partials(nargs: int, order: int, mixed: bool) -> list[tuple[int, ...]]:
+def partial_orders(nargs: int, order: int, mixed: bool) -> list[tuple[int, ...]]:
     """The derivatives checked, each as the arguments differentiated (one per order)."""
     if mixed:
         return list(itertools.combinations_with_replacement(range(nargs), order))
     return [(i,) * order for i in range(nargs)]
 
 
-def _duration(seconds: float) -> str:
+def format_duration(seconds: float) -> str:
     if seconds < 90:
         return f"{math.ceil(seconds)} s"
     if seconds < 5400:
@@ -434,12 +434,12 @@ def validate(
         if seconds > work_limit:
             raise ValueError(
                 f"validate: {len(pts)} points at order {order} and {dps} digits would take "
-                f"about {_duration(seconds)} (work_limit={work_limit:g} s): use fewer points, "
-                "a lower order or fewer digits, or pass work_limit=None"
+                f"about {format_duration(seconds)} (work_limit={work_limit:g} s): use fewer "
+                "points, a lower order or fewer digits, or pass work_limit=None"
             )
     report = ValidationReport(name, order, dps, rtol, atol)
     d = derivative(f)
-    for wrt in _partials(nargs, order, mixed):
+    for wrt in partial_orders(nargs, order, mixed):
         g = d
         for i in wrt:
             g = g.partial(i) if nargs > 1 else g.prime
