@@ -13,6 +13,7 @@ from . import linalg as _linalg  # noqa: F401  (registers numpy.linalg)
 from . import products as _products  # noqa: F401  (registers einsum, kron, interp, ...)
 from . import reductions as _reductions  # noqa: F401  (registers medians, nansum, ...)
 from . import structure as _structure  # noqa: F401  (registers flips, pads, stacks, ...)
+from . import ufuncs as _ufuncs  # noqa: F401  (registers operators, predicates, ufunc methods)
 from .api import Derivative, derivative
 from .debug import check_finite
 from .directions import Directions

@@ -68,10 +68,10 @@ def _einsum_impl(*args: Any, **kwargs: Any) -> Any:
             a, k = rebuild([*vals[:i], ti, *vals[i + 1 :]])
             term = _einsum(*a, **k)
             t = term if t is None else t + term
-    return _mk(_scalar(value), _scalar(t), tag)
+    return _mk(as_scalar(value), as_scalar(t), tag)
 
 
-def _scalar(x: Any) -> Any:
+def as_scalar(x: Any) -> Any:
     return float(x) if type(x) is np.float64 else x
 
 
@@ -162,7 +162,7 @@ def _interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None,
         s = (np.take(table, jr) + np.take(table, jl)) / 2.0
         tx = s * xt
         t = tx if t is None else t + tx
-    return _mk(_scalar(y), _scalar(t), tag)
+    return _mk(as_scalar(y), as_scalar(t), tag)
 
 
 def _unit_steps(num: int, endpoint: bool, *ends: Any) -> Any:

@@ -11,14 +11,135 @@ array([0., 0., 1.])
 
 from __future__ import annotations
 
+import functools
+import operator
+from collections.abc import Callable
 from typing import Any
 
+import mpmath
 import numpy as np
 
-from .arrayfuncs import _axes, _extreme, _no_extras, implements
+from . import table
+from .arrayfuncs import as_scalar, implements, normalize_axes, refuse_extras
+from .conventions import scale, tie_weights
+from .dual import ARRAY_FUNCTIONS, Dual, _mk
 from .kinds import base_value
 
 __all__: list[str] = []
+
+_F = Callable[..., Any]
+
+
+# --- sums of squares, products, extremes, sorting and rounding -------------------------------
+
+
+@implements(np.var)
+def _var(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: float = 0,
+         keepdims: bool = False, **kw: Any) -> Any:  # fmt: skip
+    """The mean squared deviation, with ``ddof`` as NumPy."""
+    refuse_extras("var", out=out, dtype=dtype, **kw)
+    d = a - np.mean(a, axis=axis, keepdims=True)
+    axes = tuple(range(a.ndim)) if axis is None else normalize_axes(axis, a.ndim)
+    n = int(np.prod([a.shape[i] for i in axes]))
+    return np.sum(d * d, axis=axis, keepdims=keepdims) / (n - ddof)
+
+
+@implements(np.std)
+def _std(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: float = 0,
+         keepdims: bool = False, **kw: Any) -> Any:  # fmt: skip
+    """sqrt(var): at zero spread its slope is infinite, and 0·∞ = 0 keeps directions that do
+    not spread the data at 0."""
+    return table.sqrt(_var(a, axis, dtype, out, ddof, keepdims, **kw))
+
+
+@implements(np.prod)
+def _prod(a: Any, axis: int | None = None, dtype: Any = None, out: Any = None,
+          keepdims: bool = False) -> Any:  # fmt: skip
+    refuse_extras("prod", out=out, dtype=dtype)
+    if not isinstance(a, Dual):
+        return np.prod(a, axis=axis, keepdims=keepdims)
+    nd = a.ndim
+    axes = tuple(range(nd)) if axis is None else normalize_axes(axis, nd)
+    if len(axes) != 1:  # several axes: moved last and merged into one
+        rest = [i for i in range(nd) if i not in axes]
+        merged = np.transpose(a, [*rest, *axes])
+        r = _prod(np.reshape(merged, (*merged.shape[: len(rest)], -1)), axis=-1)
+        kept = tuple(1 if i in axes else n for i, n in enumerate(a.shape))
+        return np.reshape(r, kept) if keepdims else r
+    axis = axes[0]
+    if isinstance(a._v, Dual):  # nested: a chain of products, each by the product rule
+        n = a.shape[axis]
+        items = [np.take(a, i, axis=axis) for i in range(n)]
+        r = functools.reduce(operator.mul, items)
+        return np.expand_dims(r, axis) if keepdims else r
+    v = np.moveaxis(a._v, axis, -1)
+    ones = np.ones((*v.shape[:-1], 1))
+    left = np.concatenate([ones, np.cumprod(v[..., :-1], axis=-1)], axis=-1)
+    right = np.concatenate([np.cumprod(v[..., :0:-1], axis=-1)[..., ::-1], ones], axis=-1)
+    others = np.moveaxis(left * right, -1, axis)  # product of all entries but one (no division)
+    value = np.prod(a._v, axis=axis, keepdims=keepdims)
+    return _mk(as_scalar(value), as_scalar(np.sum(others * a._t, axis=axis, keepdims=keepdims)),
+               a._tag)  # fmt: skip
+
+
+def _extreme(pick: Any) -> _F:
+    """max/min along an axis: the tangent of the extreme entry, shared evenly among ties."""
+
+    def impl(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False,
+             **kw: Any) -> Any:  # fmt: skip
+        refuse_extras(pick.__name__, out=out, **kw)
+        if not isinstance(a, Dual):
+            return pick(a, axis=axis, keepdims=keepdims)
+        v = pick(a._v, axis=axis, keepdims=True)
+        w = tie_weights(a._v == v, axis=axis)
+        t = np.sum(w * a._t, axis=axis, keepdims=keepdims)
+        if not keepdims:
+            v = np.squeeze(v, axis=axis)
+        return _mk(as_scalar(v[()] if type(v) is np.ndarray and v.ndim == 0 else v), as_scalar(t),
+                   a._tag)  # fmt: skip
+
+    return impl
+
+
+ARRAY_FUNCTIONS[np.max] = _extreme(np.max)
+ARRAY_FUNCTIONS[np.min] = _extreme(np.min)
+if hasattr(np, "amax"):
+    ARRAY_FUNCTIONS[np.amax] = ARRAY_FUNCTIONS[np.max]
+    ARRAY_FUNCTIONS[np.amin] = ARRAY_FUNCTIONS[np.min]
+
+
+@implements(np.sort)
+def _sort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, **kw: Any) -> Any:
+    """Sorted values carry the tangents of the entries they came from; tied entries share
+    their tangents evenly (:func:`~dualdiff.conventions.tie_weights`), whatever order sort chose."""
+    refuse_extras("sort", order=order)
+    if axis is None:
+        a, axis = np.ravel(a), -1
+    idx = np.argsort(base_value(a), axis=axis, kind="stable")
+    v = np.take_along_axis(a._v, idx, axis)
+    t = np.take_along_axis(a._t, idx, axis)
+    b = np.moveaxis(base_value(v), axis, -1)
+    if b.shape[-1] > 1 and np.any(b[..., 1:] == b[..., :-1]):  # ties: share within each group
+        w = tie_weights(b[..., :, None] == b[..., None, :], axis=-1)
+        tm = np.moveaxis(t, axis, -1)
+        t = np.moveaxis(np.sum(w * np.expand_dims(tm, -2), axis=-1), -1, axis)
+    return _mk(v, t, a._tag)
+
+
+@implements(np.round, *((np.around,) if hasattr(np, "around") else ()))
+def _round(a: Any, decimals: int = 0, out: Any = None) -> Any:
+    """Rounding is piecewise constant: slope 0 (the jumps included)."""
+    refuse_extras("round", out=out)
+    v = a._v
+    if isinstance(v, np.ndarray) and v.dtype == object:  # NumPy has no loop for mpf
+        ten = mpmath.mpf(10) ** decimals
+        v = np.frompyfunc(lambda e: mpmath.nint(e * ten) / ten, 1, 1)(v)
+    else:
+        v = np.round(v, decimals)
+    return _mk(v, scale(0.0, a._t), a._tag)
+
+
+# --- NaN-ignoring versions, averages, medians and percentiles ---------------------------------
 
 
 def _nan_mask(a: Any) -> Any:
@@ -33,21 +154,21 @@ def _without_nan(a: Any, fill: float) -> Any:
 @implements(np.nansum)
 def _nansum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None,
             keepdims: bool = False, **kw: Any) -> Any:  # fmt: skip
-    _no_extras("nansum", out=out, dtype=dtype, **kw)
+    refuse_extras("nansum", out=out, dtype=dtype, **kw)
     return np.sum(_without_nan(a, 0.0), axis=axis, keepdims=keepdims)
 
 
 @implements(np.nanmean)
 def _nanmean(a: Any, axis: Any = None, dtype: Any = None, out: Any = None,
              keepdims: bool = False, **kw: Any) -> Any:  # fmt: skip
-    _no_extras("nanmean", out=out, dtype=dtype, **kw)
+    refuse_extras("nanmean", out=out, dtype=dtype, **kw)
     count = np.sum(~_nan_mask(a), axis=axis, keepdims=keepdims)
     return np.sum(_without_nan(a, 0.0), axis=axis, keepdims=keepdims) / count
 
 
 @implements(np.nancumsum)
 def _nancumsum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None) -> Any:
-    _no_extras("nancumsum", out=out, dtype=dtype)
+    refuse_extras("nancumsum", out=out, dtype=dtype)
     return np.cumsum(_without_nan(a, 0.0), axis=axis)
 
 
@@ -55,7 +176,7 @@ def _nan_extreme(pick: Any, fill: float) -> Any:
     reduce = _extreme(pick)
 
     def impl(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False, **kw: Any):
-        _no_extras(pick.__name__, out=out, **kw)
+        refuse_extras(pick.__name__, out=out, **kw)
         return reduce(_without_nan(a, fill), axis=axis, keepdims=keepdims)
 
     return impl
@@ -67,7 +188,7 @@ implements(np.nanmin)(_nan_extreme(np.min, np.inf))
 
 @implements(np.ptp)
 def _ptp(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False) -> Any:
-    _no_extras("ptp", out=out)
+    refuse_extras("ptp", out=out)
     return np.max(a, axis=axis, keepdims=keepdims) - np.min(a, axis=axis, keepdims=keepdims)
 
 
@@ -117,14 +238,14 @@ def _quantile(a: Any, q: Any, axis: Any, keepdims: bool, who: str) -> Any:
     if axis is None:
         r = _quantile_sorted(np.sort(np.ravel(a)), q, 0, False)
         return np.reshape(r, (*np.shape(qs), *(1,) * nd)) if keepdims else r
-    (ax,) = _axes(axis, nd)
+    (ax,) = normalize_axes(axis, nd)
     return _quantile_sorted(np.sort(a, axis=ax), q, ax, keepdims)
 
 
 @implements(np.quantile)
 def _np_quantile(a: Any, q: Any, axis: Any = None, out: Any = None, overwrite_input: bool = False,
                  method: str = "linear", keepdims: bool = False, **kw: Any) -> Any:  # fmt: skip
-    _no_extras("quantile", out=out, **kw)
+    refuse_extras("quantile", out=out, **kw)
     _linear_only(method, "quantile")
     return _quantile(a, q, axis, keepdims, "quantile")
 
@@ -133,7 +254,7 @@ def _np_quantile(a: Any, q: Any, axis: Any = None, out: Any = None, overwrite_in
 def _np_percentile(a: Any, q: Any, axis: Any = None, out: Any = None,
                    overwrite_input: bool = False, method: str = "linear",
                    keepdims: bool = False, **kw: Any) -> Any:  # fmt: skip
-    _no_extras("percentile", out=out, **kw)
+    refuse_extras("percentile", out=out, **kw)
     _linear_only(method, "percentile")
     return _quantile(a, q / 100.0 if not isinstance(q, list) else np.asarray(q) / 100.0, axis,
                      keepdims, "percentile")  # fmt: skip
@@ -142,7 +263,7 @@ def _np_percentile(a: Any, q: Any, axis: Any = None, out: Any = None,
 @implements(np.median)
 def _median(a: Any, axis: Any = None, out: Any = None, overwrite_input: bool = False,
             keepdims: bool = False) -> Any:  # fmt: skip
-    _no_extras("median", out=out)
+    refuse_extras("median", out=out)
     return _quantile(a, 0.5, axis, keepdims, "median")
 
 
@@ -154,10 +275,10 @@ def _linear_only(method: str, who: str) -> None:
 @implements(np.cumprod)
 def _cumprod(a: Any, axis: Any = None, dtype: Any = None, out: Any = None) -> Any:
     """Running products by the product rule, one step at a time along the axis."""
-    _no_extras("cumprod", out=out, dtype=dtype)
+    refuse_extras("cumprod", out=out, dtype=dtype)
     if axis is None:
         a, axis = np.ravel(a), 0
-    (axis,) = _axes(axis, a.ndim)
+    (axis,) = normalize_axes(axis, a.ndim)
     steps = [np.take(a, 0, axis=axis)]
     for i in range(1, a.shape[axis]):
         steps.append(steps[-1] * np.take(a, i, axis=axis))

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from . import table as rules
-from .arrayfuncs import _axes, first_two, implements, jointly_linear, linear, sequence
+from .arrayfuncs import first_two, implements, jointly_linear, linear, normalize_axes, sequence
 from .directions import LINEAR
 from .dual import Dual, _mk
 from .kinds import base_value
@@ -157,7 +157,7 @@ def _np_gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -
     if not (isinstance(b, np.ndarray) and b.dtype == object):
         return np.gradient(f, *varargs, axis=axis, edge_order=edge_order)
     nd = b.ndim
-    axes = tuple(range(nd)) if axis is None else _axes(axis, nd)
+    axes = tuple(range(nd)) if axis is None else normalize_axes(axis, nd)
     spacing = list(varargs) if len(varargs) > 1 else list(varargs) * len(axes) or [1] * len(axes)
     if edge_order != 1 or any(np.ndim(h) != 0 for h in spacing):
         raise TypeError("numpy.gradient of mpf arrays: scalar spacings and edge_order=1 only")
