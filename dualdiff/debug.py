@@ -4,25 +4,21 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 import mpmath
 import numpy as np
 
-from . import rules
+from . import hooks
 from .directions import Directions
-from .dual import Dual, fmt
+from .dual import Dual, _speedups, fmt
 from .errors import NonFiniteError
 
 __all__ = ["all_finite", "check_finite", "check_result"]
 
-_OPERATORS = {
-    "__add__": "add", "__radd__": "add", "__sub__": "subtract", "__rsub__": "subtract",
-    "__mul__": "multiply", "__rmul__": "multiply", "__truediv__": "divide",
-    "__rtruediv__": "divide", "__pow__": "power", "__rpow__": "power", "__neg__": "negative",
-}  # fmt: skip
-_depth = 0
+_lock = threading.Lock()
 
 
 def all_finite(xs: Any) -> bool:
@@ -57,11 +53,37 @@ def check_result(name: str, args: tuple[Any, ...], r: Any) -> Any:
     return r
 
 
-def _checked(name: str, op: Callable[..., Any]) -> Callable[..., Any]:
-    def wrapper(*args: Any) -> Any:
-        return check_result(name, args, op(*args))
+hooks.checker = check_result
 
-    return wrapper
+
+def _open_blocks(change: int) -> None:
+    """Count a check_finite block in or out, in every thread: while any is open, the fast paths
+    (compiled and Python) hand every operation to the general rules, which call hooks.after."""
+    with _lock:
+        hooks.active += change
+        if _speedups is not None:
+            _speedups.set_hooks(hooks.active)
+
+
+class _Block:
+    """One check_finite block; ``open`` until it exits."""
+
+    __slots__ = ("open",)
+
+    def __init__(self) -> None:
+        self.open = True
+
+
+class _Blocks(tuple):  # type: ignore[type-arg]
+    """The value of hooks.CHECK: the blocks a context is inside, true while one is still open.
+
+    A context copied inside a block (an asyncio task started there) is checked until the block
+    exits, not after; blocks that exit out of order leave nothing behind."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        return any(b.open for b in self)
 
 
 @contextlib.contextmanager
@@ -69,7 +91,9 @@ def check_finite() -> Iterator[None]:
     """Raise :class:`NonFiniteError` at the first Dual operation that makes inf or NaN.
 
     Operations whose inputs are already non-finite pass, so the error names the operation
-    where the trouble starts. Costs time; meant for debugging.
+    where the trouble starts. Only the code run inside the block is checked: other threads
+    (and asyncio tasks started elsewhere) are not, though they run slower while it is open.
+    Costs time; meant for debugging.
 
     >>> import dualdiff as dd
     >>> f = dd.derivative(lambda x: x + 0.0 * dd.sqrt(x))
@@ -80,21 +104,17 @@ def check_finite() -> Iterator[None]:
     Traceback (most recent call last):
     dualdiff.errors.NonFiniteError: sqrt(0.0) gave a non-finite result ... tangent = inf
     """
-    global _depth
-    own = {name: Dual.__dict__.get(name) for name in _OPERATORS}  # Python-level ones, if any
-    if _depth == 0:
-        for name in _OPERATORS:
-            setattr(Dual, name, _checked(_OPERATORS[name], getattr(Dual, name)))
-    _depth += 1
-    rules._checking = True
+    mine = _Block()
+    inside = _Blocks((*(b for b in hooks.CHECK.get() or () if b.open), mine))
+    _open_blocks(+1)
     try:
-        yield
+        token = hooks.CHECK.set(inside)
+        try:
+            yield
+        finally:
+            mine.open = False
+            if hooks.CHECK.get() is inside:
+                with contextlib.suppress(ValueError):  # ValueError: left in another context
+                    hooks.CHECK.reset(token)
     finally:
-        _depth -= 1
-        if _depth == 0:
-            for name, op in own.items():
-                if op is None:
-                    delattr(Dual, name)  # back to the compiled slot
-                else:
-                    setattr(Dual, name, op)
-            rules._checking = False
+        _open_blocks(-1)

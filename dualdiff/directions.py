@@ -78,6 +78,9 @@ class Directions:
     def __repr__(self) -> str:
         return f"Directions({self.array!r})"
 
+    def __reduce__(self) -> tuple[Any, tuple[Any]]:
+        return Directions, (self.array,)
+
     def __getitem__(self, idx: Any) -> Directions:
         if not isinstance(idx, tuple):
             idx = (idx,)

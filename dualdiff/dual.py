@@ -337,12 +337,15 @@ class Dual(*_BASES):
         return _restore, (self._v, self._t, self._tag)
 
     def __getattr__(self, name: str) -> Any:
-        # only reached when a field is missing: a Dual made by Dual.__new__ without __init__
-        if name in ("_v", "_t", "_tag"):
-            raise AttributeError(
-                "this Dual has no value, tangent or tag: it was made with Dual.__new__ "
-                "and never initialised (use Dual(value, tangent))"
-            )
+        # only reached when a lookup fails: say so plainly where the Dual was never initialised
+        for field_name in ("_v", "_t", "_tag"):
+            try:
+                object.__getattribute__(self, field_name)
+            except AttributeError:
+                raise AttributeError(
+                    "this Dual has no value, tangent or tag: it was made with Dual.__new__ "
+                    "and never initialised (use Dual(value, tangent))"
+                ) from None
         raise AttributeError(f"'Dual' object has no attribute {name!r}")
 
     # --- the rest is in other modules --------------------------------------------------------
@@ -682,6 +685,8 @@ def _pow_value(x: Any, n: Any) -> Any:
             raise DomainError(f"pow: x**{fmt(n)} needs x != 0, got x = {fmt(x)}")
         if x < 0 and not _is_integer(n):
             raise DomainError(f"pow: x**{fmt(n)} needs x >= 0, got x = {fmt(x)}")
+        if type(x) is int and type(n) is not int:
+            x = float(x)  # 2 ** Dual(2.0): a float, as 2 ** 2.0 is
         if n == 2:
             y = x * x  # the same bits as the fast paths
             if type(y) is float and y == _INF and x - x == 0:
@@ -689,7 +694,9 @@ def _pow_value(x: Any, n: Any) -> Any:
             return y
         try:
             return x**n
-        except OverflowError:
+        except OverflowError as exc:
+            if "int too large" in str(exc):
+                raise  # Python's own words for an exponent no float can hold
             raise _pow_overflow(x, n) from None
     if _is_scalar(n) and n == 2 and not isinstance(x, Dual):
         return x * x
@@ -781,7 +788,7 @@ def power(a: Any, b: Any) -> Any:
 
 
 if _speedups is not None:
-    _speedups.register(Dual, add, subtract, multiply, divide, power)
+    _speedups.register(Dual, add, subtract, multiply, divide, power, negative)
     _mk = _speedups.make  # the compiled constructor
 
 

@@ -15,7 +15,7 @@ from typing import Any
 #: number of check_finite blocks open in any thread (0: every fast path runs unchecked)
 active = 0
 #: whether this context is inside a check_finite block
-CHECK: ContextVar[bool] = ContextVar("dualdiff_check_finite", default=False)
+CHECK: ContextVar[Any] = ContextVar("dualdiff_check_finite", default=False)
 #: checker(name, args, result) -> result, or raises; set by dualdiff.debug
 checker: Callable[[str, tuple[Any, ...], Any], Any] | None = None
 

@@ -54,11 +54,50 @@ def _errors():
         lambda: 10.0 ** Dual(400.0, 1.0),
         lambda: Dual(1.0, 1.0) + "x",
         lambda: pow(Dual(1.0, 1.0), 2, 3),
+        lambda: pow(2, Dual(1.0, 1.0), 3),
+        lambda: pow(2.0, Dual(1.0, 1.0), 3),
+        lambda: Dual(1.0, 1.0) ** 10**400,
+        lambda: Dual(1.0, 1.0) + 10**400,
+        lambda: 10**400 / Dual(1.0, 1.0),
+        lambda: Dual(1.797e308, 0.0) ** 2,
+        lambda: dd.sqrt(Dual(0.0, 1.0)) ** 2,
     ):
         try:
             yield repr(expr())
         except Exception as exc:  # the battery compares the errors too
             yield f"{type(exc).__name__}: {exc}"
+
+
+# special values: every operator on Duals of these values and tangents, with these constants and
+# with each other, and a few rules; one line per Dual and operation
+SPECIAL_V = [0.0, -0.0, math.inf, -math.inf, math.nan, 5e-324, 1.7976931348623157e308, 1e200,
+             -1.0, 0.5, 2.0]  # fmt: skip
+SPECIAL_T = [0.0, -0.0, 1.0, math.inf, math.nan]
+CONSTANTS = [0.0, -0.0, math.inf, math.nan, 5e-324, 1.7976931348623157e308, 2.0, -1.0, 0.5, 3,
+             -2, 10**400]  # fmt: skip
+BINARY = {
+    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b, "**": lambda a, b: a**b,
+}  # fmt: skip
+
+
+def _shown(fn, *args) -> str:
+    try:
+        return repr(fn(*args))
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+
+
+def _special():
+    duals = [Dual(v, t) for v in SPECIAL_V for t in SPECIAL_T]
+    for d in duals:
+        for op, fn in BINARY.items():
+            yield f"{d!r} {op} c: " + " | ".join(_shown(fn, d, c) for c in CONSTANTS)
+            yield f"c {op} {d!r}: " + " | ".join(_shown(fn, c, d) for c in CONSTANTS)
+            yield f"{d!r} {op} D: " + " | ".join(_shown(fn, d, e) for e in duals)
+        yield f"rules {d!r}: " + " | ".join(
+            _shown(f, d) for f in (lambda x: -x, dd.sqrt, dd.exp, dd.ln, dd.sin, abs)
+        )
 
 
 def lines() -> list[str]:
@@ -67,6 +106,7 @@ def lines() -> list[str]:
         for name, *values in _cases():
             out.append(f"{name}: " + " | ".join(repr(v).replace("\n", " ") for v in values))
         out.extend(f"error: {e}" for e in _errors())
+        out.extend(_special())
     return out
 
 
