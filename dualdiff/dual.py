@@ -27,7 +27,7 @@ from . import hooks as _hooks
 from .conventions import lincomb, scale
 from .directions import Directions
 from .errors import DomainError, ZeroDivisionDomainError
-from .kinds import base_value, is_mpf, like
+from .kinds import base_value, is_mpf, like, set_dual_class
 from .ndarray_methods import NdarrayMethods
 
 __all__ = ["Dual", "new_tag"]
@@ -380,6 +380,8 @@ class Dual(*_BASES):
         return impl(*args, **kwargs)
 
 
+set_dual_class(Dual)
+
 # --- item assignment --------------------------------------------------------------------------
 
 #: arrays that belong to one Dual alone (made by zeros_like, copy, ... or copied on a first
@@ -725,10 +727,11 @@ def _pow_slope(x: Any, n: Any) -> Any:
             return like(0.0, x)
         if type(n) is float and is_mpf(x):
             n = _MPF(n)  # n - 1 exact at the working precision
-        if np.ndim(base_value(x)) or hasattr(base_value(x), "__array_function__"):
-            with np.errstate(divide="ignore", invalid="ignore"):
-                return n * x ** (n - 1)
-        return n * _pow_edge(x, n - 1)
+        b = base_value(x)
+        if type(b) is float or type(b) is int or isinstance(b, _MPF):
+            return n * _pow_edge(x, n - 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return n * x ** (n - 1)
     if isinstance(x, Dual) or isinstance(n, Dual):
         return n * x ** (n - 1)
     with np.errstate(divide="ignore", invalid="ignore"):

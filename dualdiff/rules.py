@@ -165,15 +165,17 @@ def _nan_at(mask: Any, s: Any) -> Any:
 def _unary_dual(rule: Rule, d: Dual) -> Dual:
     v = d._v
     y = rule.fn(v)
+    b = base_value(v)
+    scalar = type(b) is float or isinstance(b, _MPF)
     try:
-        if rule.singular and not isinstance(base_value(v), (float, _MPF)):
+        if rule.singular and not scalar:
             with np.errstate(divide="ignore", invalid="ignore"):  # infinite slopes at edges
                 s = rule.deriv(v, y)
         else:
             s = rule.deriv(v, y)
     except ZeroDivisionError:
         s = _slope_limit(rule, v, y)
-    if rule.domain is not ALL_REALS:
+    if rule.domain is not ALL_REALS and not scalar:  # scalars outside raise DomainError
         s = _undefined(y, s)
     r = _mk(y, scale(s, d._t), d._tag)
     return _hooks.after(rule.name, (d,), r) if _hooks.active else r
