@@ -336,18 +336,6 @@ class Dual(*_BASES):
         # pickle, copy and deepcopy rebuild the three fields as they are (tag included)
         return _restore, (self._v, self._t, self._tag)
 
-    def __getattr__(self, name: str) -> Any:
-        # only reached when a lookup fails: say so plainly where the Dual was never initialised
-        for field_name in ("_v", "_t", "_tag"):
-            try:
-                object.__getattribute__(self, field_name)
-            except AttributeError:
-                raise AttributeError(
-                    "this Dual has no value, tangent or tag: it was made with Dual.__new__ "
-                    "and never initialised (use Dual(value, tangent))"
-                ) from None
-        raise AttributeError(f"'Dual' object has no attribute {name!r}")
-
     # --- the rest is in other modules --------------------------------------------------------
     def __abs__(self) -> Dual:
         return _rules.abs(self)
