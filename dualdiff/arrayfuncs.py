@@ -139,9 +139,13 @@ def jointly_linear(func: Any, operands: Callable[..., Any]) -> None:
     LINEAR.add(func)
 
 
-def multilinear(func: Any, operands: Callable[..., Any]) -> None:
+def multilinear(
+    func: Any, operands: Callable[..., Any], call: Callable[..., Any] | None = None
+) -> None:
     """Declare ``func`` linear in each operand separately (products: einsum, kron, ...): the
-    tangent is the sum over operands of ``func`` with that operand's tangent in its place."""
+    tangent is the sum over operands of ``func`` with that operand's tangent in its place.
+    ``call`` evaluates it where NumPy's own function cannot take a vector-mode tangent."""
+    call = call or func
 
     def impl(*args: Any, **kwargs: Any) -> Any:
         ops, rebuild = operands(*args, **kwargs)
@@ -150,12 +154,12 @@ def multilinear(func: Any, operands: Callable[..., Any]) -> None:
         pairs = [parts(o, tag) for o in ops]
         vals = [v for v, _ in pairs]
         a1, k1 = rebuild(vals)
-        value = func(*a1, **k1)
+        value = call(*a1, **k1)
         t = None
         for i, (_, ti) in enumerate(pairs):
             if ti is not None:
                 a2, k2 = rebuild([*vals[:i], ti, *vals[i + 1 :]])
-                term = func(*a2, **k2)
+                term = call(*a2, **k2)
                 t = term if t is None else t + term
         return _mk(as_scalar(value), as_scalar(t), tag)
 

@@ -18,7 +18,7 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from .arrayfuncs import first_two, implements, multilinear
+from .arrayfuncs import as_scalar, first_two, implements, multilinear
 from .directions import Directions
 from .dual import Dual, _mk, parts, top_tag
 from .kinds import base_value, is_mpf
@@ -55,27 +55,7 @@ def _einsum(subscripts: str, *operands: Any, **kwargs: Any) -> Any:
     return np.einsum(subscripts, *operands, **kwargs)
 
 
-def _einsum_impl(*args: Any, **kwargs: Any) -> Any:
-    ops, rebuild = _einsum_operands(*args, **kwargs)
-    tag = top_tag(*ops)
-    pairs = [parts(o, tag) for o in ops]
-    vals = [v for v, _ in pairs]
-    a, k = rebuild(vals)
-    value = _einsum(*a, **k)
-    t = None
-    for i, (_, ti) in enumerate(pairs):
-        if ti is not None:
-            a, k = rebuild([*vals[:i], ti, *vals[i + 1 :]])
-            term = _einsum(*a, **k)
-            t = term if t is None else t + term
-    return _mk(as_scalar(value), as_scalar(t), tag)
-
-
-def as_scalar(x: Any) -> Any:
-    return float(x) if type(x) is np.float64 else x
-
-
-implements(np.einsum)(_einsum_impl)
+multilinear(np.einsum, _einsum_operands, call=_einsum)
 
 multilinear(np.tensordot, first_two)
 multilinear(np.kron, first_two)
