@@ -147,12 +147,11 @@ def split_result(r: Any, tag: int, who: str) -> tuple[Any, Any]:
 
 def _elementwise(t: Any, x: Any) -> Any:
     """f' of an elementwise f has x's shape even where f ignores x (a constant's zero tangent)."""
-    xs, ts = np.shape(base_value(x)), np.shape(base_value(t))
+    xb = base_value(x)
+    xs, ts = np.shape(xb), np.shape(base_value(t))
     if xs and ts != xs and np.ndim(base_value(t)) <= len(xs):
-        full = np.broadcast_shapes(ts, xs)
-        if isinstance(t, Dual):
-            return t * np.ones(full)
-        return np.broadcast_to(t, full) + np.zeros(full, dtype=np.result_type(t, 0.0))
+        ones = np.ones_like(xb, dtype=np.result_type(xb, 0.0))  # lazy arrays stay lazy
+        return t * ones if isinstance(t, Dual) else t + 0.0 * ones
     return t
 
 
