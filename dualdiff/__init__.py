@@ -8,6 +8,7 @@
 3.151643663564
 """
 
+from . import arithmetic as _arithmetic  # noqa: F401  (gives Dual its operators)
 from . import arrayfuncs as _arrayfuncs  # noqa: F401  (registers the NumPy functions)
 from . import linalg as _linalg  # noqa: F401  (registers numpy.linalg)
 from . import products as _products  # noqa: F401  (registers einsum, kron, interp, ...)

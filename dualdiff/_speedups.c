@@ -6,7 +6,7 @@
  *   a Dual whose value and tangent are Python floats, with a Dual of floats of the same tag or
  *   with a float constant (or an int, converted as Python converts it),
  *
- * where it computes, in C doubles, the formula of the general rule in dualdiff/dual.py (add,
+ * where it computes, in C doubles, the formula of the general rule in dualdiff/arithmetic.py (add,
  * subtract, multiply, divide, power, negative): the same operations in the same order, so the
  * same bits. The shortcut returns only a finite value with a finite tangent. Everything else --
  * an inf or NaN result, a zero divisor, an overflow, arrays, mpf, nested Duals, mixed tags,

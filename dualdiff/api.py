@@ -16,7 +16,7 @@ import mpmath
 import numpy as np
 
 from .directions import Directions
-from .dual import Dual, _counter, _mk, new_tag
+from .dual import Dual, make, new_tag, tag_counter
 from .kinds import base_value
 
 __all__ = ["Derivative", "derivative", "seed", "split_result"]
@@ -81,7 +81,7 @@ def _mpf_entry(e: Any, who: str) -> Any:
 def seed(x: Any, tag: int, who: str = "derivative") -> Dual:
     """``x + 1·ε`` with the given tag (elementwise for arrays)."""
     x = as_input(x, who)
-    return _mk(x, _one_like(x), tag)
+    return make(x, _one_like(x), tag)
 
 
 def _zero_like(r: Any) -> Any:
@@ -221,8 +221,8 @@ class Derivative:
 
             def prime(x: Any, *args: Any) -> Any:
                 if type(x) is float and not args:  # the scalar fast path
-                    tag = next(_counter)
-                    r = f(_mk(x, 1.0, tag))
+                    tag = next(tag_counter)
+                    r = f(make(x, 1.0, tag))
                     if type(r) is Dual and r._tag == tag and type(r._t) is float:
                         return r._t
                     return split_result(r, tag, self._name)[1]

@@ -23,9 +23,9 @@ from .directions import LINEAR, Directions
 from .dual import (
     ARRAY_FUNCTIONS,
     Dual,
-    _mk,
     _shape,
     copies,
+    make,
     own,
     parts,
     top_tag,
@@ -105,8 +105,8 @@ def _linear(func: Any) -> _F:
             del kwargs["dtype"]
         v, t = func(a._v, *args, **kwargs), func(a._t, *args, **kwargs)
         if isinstance(v, list):  # split and kin: a list of pieces
-            return [_mk(as_scalar(p), as_scalar(q), a._tag) for p, q in zip(v, t, strict=True)]
-        return _mk(as_scalar(v), as_scalar(t), a._tag)
+            return [make(as_scalar(p), as_scalar(q), a._tag) for p, q in zip(v, t, strict=True)]
+        return make(as_scalar(v), as_scalar(t), a._tag)
 
     return impl
 
@@ -132,8 +132,8 @@ def jointly_linear(func: Any, operands: Callable[..., Any]) -> None:
         a2, k2 = rebuild(tans)
         v, t = func(*a1, **k1), func(*a2, **k2)
         if isinstance(v, list):
-            return [_mk(as_scalar(p), as_scalar(q), tag) for p, q in zip(v, t, strict=True)]
-        return _mk(as_scalar(v), as_scalar(t), tag)
+            return [make(as_scalar(p), as_scalar(q), tag) for p, q in zip(v, t, strict=True)]
+        return make(as_scalar(v), as_scalar(t), tag)
 
     ARRAY_FUNCTIONS[func] = impl
     LINEAR.add(func)
@@ -161,7 +161,7 @@ def multilinear(
                 a2, k2 = rebuild([*vals[:i], ti, *vals[i + 1 :]])
                 term = call(*a2, **k2)
                 t = term if t is None else t + term
-        return _mk(as_scalar(value), as_scalar(t), tag)
+        return make(as_scalar(value), as_scalar(t), tag)
 
     ARRAY_FUNCTIONS[func] = impl
     LINEAR.add(func)
@@ -195,7 +195,7 @@ def _reshape(a: Any, *args: Any, **kwargs: Any) -> Any:
     refuse_extras("reshape", **kwargs)
     if not isinstance(a, Dual):
         return np.reshape(a, shape, order=order)
-    return _mk(np.reshape(a._v, shape, order=order), np.reshape(a._t, shape, order=order), a._tag)
+    return make(np.reshape(a._v, shape, order=order), np.reshape(a._t, shape, order=order), a._tag)
 
 
 @implements(np.shape)
@@ -224,7 +224,7 @@ def _new_like(fill: Any) -> _F:
                            base_value(value) if isinstance(value, Dual) else value,
                            dtype=dtype)  # fmt: skip
         shape = a.shape if shape is None else ((shape,) if isinstance(shape, int) else shape)
-        out = own(_mk(zeros_in_layout(shape, base_value(a)), zeros_in_layout(shape, a._t), a._tag))
+        out = own(make(zeros_in_layout(shape, base_value(a)), zeros_in_layout(shape, a._t), a._tag))
         if dtype is not None:
             out = out.astype(dtype)
         if isinstance(value, Dual) or value != 0:
@@ -243,12 +243,12 @@ ARRAY_FUNCTIONS[np.full_like] = _new_like(lambda a, fill_value, *args: fill_valu
 @implements(np.copy)
 def _copy(a: Any, order: str = "K", subok: bool = False) -> Any:
     """A Dual with its own value and tangent arrays (writes to it reach nothing else)."""
-    return own(_mk(*copies(a), a._tag))
+    return own(make(*copies(a), a._tag))
 
 
 @implements(np.take)
 def _take(a: Any, indices: Any, axis: int | None = None) -> Any:
-    return _mk(as_scalar(np.take(a._v, indices, axis)), as_scalar(np.take(a._t, indices, axis)),
+    return make(as_scalar(np.take(a._v, indices, axis)), as_scalar(np.take(a._t, indices, axis)),
                a._tag)  # fmt: skip
 
 
@@ -262,7 +262,7 @@ def matmul(a: Any, b: Any) -> Any:
     if bt is not None:
         t2 = np.matmul(av, bt)
         t = t2 if t is None else t + t2
-    return _mk(as_scalar(v), as_scalar(t), tag)
+    return make(as_scalar(v), as_scalar(t), tag)
 
 
 @implements(np.dot)
@@ -286,7 +286,7 @@ def _concatenate(arrays: Sequence[Any], axis: int | None = 0, out: Any = None,
                  dtype: Any = None, casting: Any = None) -> Any:  # fmt: skip
     refuse_extras("concatenate", out=out, dtype=dtype, casting=casting)
     tag, vals, tans = lift(list(arrays))
-    return _mk(np.concatenate(vals, axis=axis), np.concatenate(tans, axis=axis), tag)
+    return make(np.concatenate(vals, axis=axis), np.concatenate(tans, axis=axis), tag)
 
 
 def _atleast(a: Any, nd: int) -> Any:
@@ -338,7 +338,7 @@ def _where(cond: Any, *ab: Any) -> Any:
     if isinstance(cond, Dual):
         cond = cond._v
     tag, (av, bv), (at, bt) = lift(ab)
-    return _mk(as_scalar(np.where(cond, av, bv)), as_scalar(np.where(cond, at, bt)), tag)
+    return make(as_scalar(np.where(cond, av, bv)), as_scalar(np.where(cond, at, bt)), tag)
 
 
 @implements(np.clip)
@@ -355,7 +355,7 @@ def _clip(a: Any, a_min: Any = None, a_max: Any = None, out: Any = None, **kw: A
 
 @implements(np.take_along_axis)
 def _take_along_axis(a: Any, indices: Any, axis: int) -> Any:
-    return _mk(np.take_along_axis(a._v, indices, axis), np.take_along_axis(a._t, indices, axis),
+    return make(np.take_along_axis(a._v, indices, axis), np.take_along_axis(a._t, indices, axis),
                a._tag)  # fmt: skip
 
 

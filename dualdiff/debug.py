@@ -13,7 +13,7 @@ import numpy as np
 
 from . import hooks
 from .directions import Directions
-from .dual import Dual, _speedups, fmt
+from .dual import Dual, fmt, speedups
 from .errors import NonFiniteError
 
 __all__ = ["all_finite", "check_finite", "check_result"]
@@ -61,8 +61,8 @@ def _open_blocks(change: int) -> None:
     (compiled and Python) hand every operation to the general rules, which call hooks.after."""
     with _lock:
         hooks.active += change
-        if _speedups is not None:
-            _speedups.set_hooks(hooks.active)
+        if speedups is not None:
+            speedups.set_hooks(hooks.active)
 
 
 class _Block:

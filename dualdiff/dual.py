@@ -23,27 +23,24 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from . import hooks as _hooks
-from .conventions import lincomb, scale
 from .directions import Directions
-from .errors import DomainError, ZeroDivisionDomainError
-from .kinds import base_value, is_mpf, like, set_dual_class
+from .kinds import base_value, set_dual_class
 from .ndarray_methods import NdarrayMethods
 
 __all__ = ["Dual", "new_tag"]
 
 # The compiled core (dualdiff/_speedups.c) stores the fields and runs the hot arithmetic; without
 # it (not built, or DUALDIFF_PURE_PYTHON=1) the same formulas run from dualdiff/fastpaths.py.
-_speedups: Any = None
+speedups: Any = None
 if not os.environ.get("DUALDIFF_PURE_PYTHON"):
     try:
-        from . import _speedups
+        from . import _speedups as speedups
     except ImportError:  # pragma: no cover - depends on the build
-        _speedups = None
-_BASES: tuple[Any, ...] = (() if _speedups is None else (_speedups.DualBase,)) + (NdarrayMethods,)
+        speedups = None
+_BASES: tuple[Any, ...] = (() if speedups is None else (speedups.DualBase,)) + (NdarrayMethods,)
 
 _new = object.__new__
-_counter = itertools.count(1)
+tag_counter = itertools.count(1)
 _MPF = mpmath.mpf
 _NDARRAY = np.ndarray
 _INF = math.inf
@@ -62,10 +59,10 @@ def new_tag() -> int:
     >>> new_tag() < new_tag()
     True
     """
-    return next(_counter)
+    return next(tag_counter)
 
 
-def _mk(v: Any, t: Any, tag: int) -> Dual:
+def make(v: Any, t: Any, tag: int) -> Dual:
     d = _new(Dual)
     d._v = v
     d._t = t
@@ -86,7 +83,7 @@ def ufunc_name(ufunc: Any) -> str:
 
 def _restore(v: Any, t: Any, tag: int) -> Dual:
     """Rebuild a pickled Dual."""
-    return _mk(v, t, tag)
+    return make(v, t, tag)
 
 
 def fmt(x: Any) -> str:
@@ -156,7 +153,7 @@ class Dual(*_BASES):
     Comparisons compare values; ``float(x)`` refuses, since it would drop the tangent.
     """
 
-    __slots__ = () if _speedups is not None else ("_t", "_tag", "_v")
+    __slots__ = () if speedups is not None else ("_t", "_tag", "_v")
     _is_dual = True
     __array_priority__ = 30
 
@@ -229,14 +226,14 @@ class Dual(*_BASES):
 
         def cast(x: Any) -> Any:
             if isinstance(x, Dual):
-                return _mk(cast(x._v), cast(x._t), x._tag)
+                return make(cast(x._v), cast(x._t), x._tag)
             if type(x) is Directions:
                 return Directions(x.array.astype(kind))
             if isinstance(x, (_NDARRAY, np.generic)):
                 return x.astype(kind)
             return x if kind == np.float64 and type(x) is float else kind.type(x)
 
-        return _mk(cast(d._v), cast(d._t), d._tag)
+        return make(cast(d._v), cast(d._t), d._tag)
 
     def __repr__(self) -> str:
         tag = f", tag={self._tag}" if self._tag else ""
@@ -323,7 +320,7 @@ class Dual(*_BASES):
             v = float(v)
             if type(t) is np.float64:
                 t = float(t)
-        return _mk(v, t, self._tag)
+        return make(v, t, self._tag)
 
     def __setitem__(self, idx: Any, item: Any) -> None:
         """``x[idx] = item``: the value and the tangent are written, as NumPy writes a value."""
@@ -338,7 +335,7 @@ class Dual(*_BASES):
 
     # --- the rest is in other modules --------------------------------------------------------
     def __abs__(self) -> Dual:
-        return _rules.abs(self)
+        return np.absolute(self)
 
     def __matmul__(self, o: Any) -> Any:
         return np.matmul(self, o)
@@ -396,7 +393,7 @@ def own(d: Dual) -> Dual:
 def zeros_in_layout(shape: tuple[int, ...], like: Any) -> Any:
     """A zero tangent for a value of ``shape``, in the layout (and number kind) of ``like``."""
     if isinstance(like, Dual):
-        return _mk(zeros_in_layout(shape, like._v), zeros_in_layout(shape, like._t), like._tag)
+        return make(zeros_in_layout(shape, like._v), zeros_in_layout(shape, like._t), like._tag)
     if type(like) is Directions:
         return Directions(_zeros((like.k, *shape), like.array))
     return _zeros(shape, like)
@@ -419,7 +416,7 @@ def _writable_tangent(d: Dual) -> Any:
     if type(a) is _NDARRAY and _owned(a) and a.flags.writeable:
         return t
     if isinstance(t, Dual):
-        t = own(_mk(*copies(t), t._tag))
+        t = own(make(*copies(t), t._tag))
     else:  # shared with other Duals (or read-only): copy before the first write
         a = np.array(a)
         _OWNED[id(a)] = a
@@ -435,7 +432,7 @@ def copies(d: Dual) -> tuple[Any, Any]:
 
 def _copy_part(x: Any) -> Any:
     if isinstance(x, Dual):
-        return _mk(*copies(x), x._tag)
+        return make(*copies(x), x._tag)
     if type(x) is Directions:
         return Directions(np.array(x.array))
     return np.array(x) if isinstance(x, _NDARRAY) else x
@@ -451,7 +448,7 @@ def assign(d: Dual, idx: Any, item: Any) -> None:
         item = np.stack(item) if any(isinstance(e, Dual) for e in item) else np.asarray(item)
     itag = item._tag if isinstance(item, Dual) else -1
     if itag > d._tag:  # promote d in place: its old self becomes the value
-        inner = _mk(d._v, d._t, d._tag)
+        inner = make(d._v, d._t, d._tag)
         d._v, d._t, d._tag = inner, zeros_in_layout(d.shape, item._t), itag
         own(d)
     if isinstance(item, Dual) and item._tag == d._tag:
@@ -475,7 +472,7 @@ def _put(c: Any, idx: Any, item: Any) -> Any:
         assign(c, idx, item)
         return c
     if isinstance(item, Dual):
-        c = own(_mk(c, zeros_in_layout(_shape(c), item._t), item._tag))
+        c = own(make(c, zeros_in_layout(_shape(c), item._t), item._tag))
         assign(c, idx, item)
         return c
     if type(c) is Directions:
@@ -534,259 +531,5 @@ def fit(t: Any, value: Any) -> Any:
     return t
 
 
-# --- the arithmetic rules (the compiled core and fastpaths.py take float shortcuts to these) ----
-
-
-def _zero_division(y: Any) -> ZeroDivisionDomainError:
-    return ZeroDivisionDomainError(f"division x / y needs y != 0, got y = {fmt(y)}")
-
-
-def _operand_tag(a: Any, b: Any) -> int:
-    """The outer tag of a binary operation, or -1 if an operand is of an unsupported type."""
-    if not (is_constant(a) and is_constant(b)):
-        return -1
-    return top_tag(a, b)
-
-
-def _operands(a: Any, b: Any) -> tuple[Any, Any]:
-    """Lists and tuples beside a Dual are constant arrays, as beside an ndarray."""
-    if isinstance(a, (list, tuple)):
-        a = np.asarray(a, dtype=np.float64)
-    if isinstance(b, (list, tuple)):
-        b = np.asarray(b, dtype=np.float64)
-    return a, b
-
-
-def _done(name: str, args: tuple[Any, ...], r: Dual) -> Dual:
-    """The result of an operator, checked when a check_finite block is open in this context."""
-    return _hooks.after(name, args, r) if _hooks.active else r
-
-
-def _levels(a: Any, b: Any) -> tuple[int, Any, Any, Any, Any] | None:
-    """``(tag, a's value, a's tangent, b's value, b's tangent)`` at the outer level of ``a op b``
-    (a constant's tangent is None), or None where an operand is of an unsupported kind."""
-    ta, tb = type(a), type(b)
-    if ta is Dual:
-        if tb is Dual:
-            if a._tag == b._tag:
-                return a._tag, a._v, a._t, b._v, b._t
-            if a._tag > b._tag:
-                return a._tag, a._v, a._t, b, None
-            return b._tag, a, None, b._v, b._t
-        if tb is float or tb is int:
-            return a._tag, a._v, a._t, b, None
-    elif tb is Dual and (ta is float or ta is int):
-        return b._tag, a, None, b._v, b._t
-    a, b = _operands(a, b)
-    tag = _operand_tag(a, b)
-    if tag < 0:
-        return None
-    av, at = parts(a, tag)
-    bv, bt = parts(b, tag)
-    return tag, av, at, bv, bt
-
-
-def _spread(t: Any, constant: Any, v: Any) -> Any:
-    """A tangent beside a constant: broadcast to the value where the constant is larger."""
-    tc = type(constant)
-    return t if tc is float or tc is int else fit(t, v)
-
-
-def add(a: Any, b: Any) -> Any:
-    """a + b where at least one is a Dual: the sum rule, (a + b)' = a' + b'."""
-    lv = _levels(a, b)
-    if lv is None:
-        return NotImplemented
-    tag, av, at, bv, bt = lv
-    v = av + bv
-    if bt is None:
-        t = _spread(at, bv, v)
-    elif at is None:
-        t = _spread(bt, av, v)
-    else:
-        t = at + bt
-    return _done("add", (a, b), _mk(v, t, tag))
-
-
-def subtract(a: Any, b: Any) -> Any:
-    """a - b where at least one is a Dual: the difference rule, (a - b)' = a' - b'."""
-    lv = _levels(a, b)
-    if lv is None:
-        return NotImplemented
-    tag, av, at, bv, bt = lv
-    v = av - bv
-    if bt is None:
-        t = _spread(at, bv, v)
-    elif at is None:
-        t = _spread(-bt, av, v)
-    else:
-        t = at - bt
-    return _done("subtract", (a, b), _mk(v, t, tag))
-
-
-def negative(a: Dual) -> Dual:
-    """-a: (-a)' = -a'."""
-    return _done("negative", (a,), _mk(-a._v, -a._t, a._tag))
-
-
-def multiply(a: Any, b: Any) -> Any:
-    """a * b where at least one is a Dual: the product rule, (ab)' = a'·b + a·b'."""
-    lv = _levels(a, b)
-    if lv is None:
-        return NotImplemented
-    tag, av, at, bv, bt = lv
-    if at is None:
-        t = scale(av, bt)
-    elif bt is None:
-        t = scale(at, bv)
-    else:
-        t = lincomb((at, bv), (av, bt))
-    return _done("multiply", (a, b), _mk(av * bv, t, tag))
-
-
-def divide(a: Any, b: Any) -> Any:
-    """a / b where at least one is a Dual: the quotient rule, (a'b - ab')/b², as (a' - v·b')/b."""
-    lv = _levels(a, b)
-    if lv is None:
-        return NotImplemented
-    tag, av, at, bv, bt = lv
-    try:
-        v = av / bv
-        if bt is None:
-            t = at / bv
-        elif at is None:
-            t = -scale(v, bt) / bv
-        else:
-            t = (at - scale(v, bt)) / bv
-    except ZeroDivisionError:
-        raise _zero_division(bv) from None
-    return _done("divide", (a, b), _mk(v, t, tag))
-
-
-def _is_scalar(x: Any) -> bool:
-    return type(x) is float or type(x) is int or isinstance(x, _MPF)
-
-
-def _pow_value(x: Any, n: Any) -> Any:
-    """x**n for the value kinds: x*x for n = 2; DomainError or OverflowError for scalars where
-    Python or mpmath would leave the reals or overflow (as float ** does)."""
-    if _is_scalar(x) and _is_scalar(n):
-        if x == 0 and n < 0:
-            raise DomainError(f"pow: x**{fmt(n)} needs x != 0, got x = {fmt(x)}")
-        if x < 0 and not _is_integer(n):
-            raise DomainError(f"pow: x**{fmt(n)} needs x >= 0, got x = {fmt(x)}")
-        if type(x) is int and type(n) is not int:
-            x = float(x)  # 2 ** Dual(2.0): a float, as 2 ** 2.0 is
-        if n == 2:
-            y = x * x  # the same bits as the fast paths
-            if type(y) is float and y == _INF and x - x == 0:
-                raise _pow_overflow(x, n)
-            return y
-        try:
-            return x**n
-        except OverflowError as exc:
-            if "int too large" in str(exc):
-                raise  # Python's own words for an exponent no float can hold
-            raise _pow_overflow(x, n) from None
-    if _is_scalar(n) and n == 2 and not isinstance(x, Dual):
-        return x * x
-    return x**n
-
-
-def _is_integer(n: Any) -> bool:
-    """Whether a real exponent is a whole number (infinities and NaN pass: pow decides)."""
-    try:
-        return bool(n == int(n))
-    except (OverflowError, ValueError):
-        return True
-
-
-def _pow_overflow(x: Any, n: Any) -> OverflowError:
-    return OverflowError(f"pow: x**{fmt(n)} overflows a float at x = {fmt(x)}")
-
-
-def _pow_slope(x: Any, n: Any) -> Any:
-    """d/dx x**n = n x**(n-1): 2x for n = 2; at x = 0: 0 for n = 0 or n > 1, +inf for 0 < n < 1
-    (at every order: a nested x at 0 gets infinite slopes, not a DomainError)."""
-    if _is_scalar(n):
-        if n == 2:
-            return 2 * x
-        if n == 0:
-            return like(0.0, x)
-        if type(n) is float and is_mpf(x):
-            n = _MPF(n)  # n - 1 exact at the working precision
-        b = base_value(x)
-        if type(b) is float or type(b) is int or isinstance(b, _MPF):
-            return n * _pow_edge(x, n - 1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return n * x ** (n - 1)
-    if isinstance(x, Dual) or isinstance(n, Dual):
-        return n * x ** (n - 1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return scale(n, x ** (n - 1))  # n = 0 at x = 0: 0·∞ = 0
-
-
-def _pow_edge(x: Any, m: Any) -> Any:
-    """x**m for a slope: where x is 0 and m < 0 it is +inf (the one-sided limit), not an error."""
-    if isinstance(x, Dual):
-        if m < 0 and base_value(x) == 0:
-            return _mk(_pow_edge(x._v, m), scale(m * _pow_edge(x._v, m - 1), x._t), x._tag)
-        return x**m
-    if x == 0 and m < 0:
-        return like(_INF, x)
-    return x**m
-
-
-def _log_base(a: Any, what: str, exponent: Any) -> Any:
-    """ln(a) for the a**x rule, at the precision of the exponent; ln(0) = -inf, so that
-    0·ln(0) = 0 by the NaN policy."""
-    if _is_scalar(a):
-        if a < 0:
-            raise DomainError(f"pow: {what} needs {what[0]} >= 0, got {what[0]} = {fmt(a)}")
-        if a == 0:
-            return like(-_INF, exponent if not isinstance(a, _MPF) else a)
-        if not isinstance(a, _MPF) and is_mpf(exponent):
-            return mpmath.log(a)
-        return _rules.ln(a if not isinstance(a, int) else float(a))
-    if isinstance(a, Dual):
-        return _rules.ln(a)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return _rules.ln(a)
-
-
-def power(a: Any, b: Any) -> Any:
-    """a ** b where at least one is a Dual: the power rules.
-
-    x**n (n constant): n x**(n-1) x'; a**x (a constant): a**x ln(a) x';
-    x**y: y x**(y-1) x' + x**y ln(x) y', with 0·∞ = 0 (so x**x at 0 has slope -inf).
-    """
-    lv = _levels(a, b)
-    if lv is None:
-        return NotImplemented
-    tag, xv, xt, nv, nt = lv
-    if nt is None or (_is_scalar(nt) and nt == 0):  # x**n, n constant (or not moving)
-        y = _pow_value(xv, nv)
-        t = 0.0 * nt if xt is None else scale(_pow_slope(xv, nv), xt)
-        return _done("power", (a, b), _mk(y, t, tag))
-    if xt is not None and _is_scalar(xt) and xt == 0:
-        xt = None  # a zero tangent: the a**x rule, no ln needed for the base's tangent
-    lnx = _log_base(xv, "a**x" if xt is None else "x**y", nv)
-    y = _pow_value(xv, nv)
-    yln = scale(y, lnx)
-    if xt is None:  # a**x, a constant: a**x ln(a) x'
-        return _done("power", (a, b), _mk(y, scale(yln, nt), tag))
-    return _done("power", (a, b), _mk(y, lincomb((_pow_slope(xv, nv), xt), (yln, nt)), tag))
-
-
-if _speedups is not None:
-    _speedups.register(Dual, add, subtract, multiply, divide, power, negative)
-    _mk = _speedups.make  # the compiled constructor
-
-
-# The rule table needs Dual, and the operators need the table (abs, ln): import it last.
-from . import table as _rules  # noqa: E402
-
-if _speedups is None:
-    from .fastpaths import install
-
-    install(Dual)
+if speedups is not None:
+    make = speedups.make  # the compiled constructor (after arithmetic.py registers Dual)

@@ -30,8 +30,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import rules
-from .dual import _pow_value, base_value, fmt
+from .arithmetic import pow_value
+from .dual import fmt
 from .errors import DomainError, ZeroDivisionDomainError
+from .kinds import base_value
 
 __all__ = ["MAX_DEPTH", "MAX_LENGTH", "MAX_NODES", "Expression", "ExpressionError", "parse"]
 
@@ -58,7 +60,7 @@ _BINARY: dict[type, Callable[[Any, Any], Any]] = {
     ast.Sub: lambda a, b: a - b,
     ast.Mult: lambda a, b: a * b,
     ast.Div: _divide,
-    ast.Pow: _pow_value,  # refuses 0**-1 and (-8)**(1/3) (complex in Python) as Duals do
+    ast.Pow: pow_value,  # refuses 0**-1 and (-8)**(1/3) (complex in Python) as Duals do
 }
 _HINTS = {
     ast.BitXor: "use ** for powers, not ^",

@@ -2,8 +2,8 @@
 
 Each operator takes one shortcut: a Dual whose value and tangent are Python floats, with a Dual
 of floats of the same tag or with a float or int constant. It computes the formula of the
-general rule in :mod:`dualdiff.dual` (add, subtract, multiply, divide, power, negative) with the
-same operations in the same order, so the same bits, and returns only a finite value with a
+general rule in :mod:`dualdiff.arithmetic` (add, subtract, multiply, divide, power, negative)
+with the same operations in the same order, so the same bits, and returns only a finite value with a
 finite tangent. Everything else (inf or NaN results, exceptions, other kinds of operands, and
 every operation while a ``check_finite`` block is open anywhere) goes to the general rule.
 dualdiff/_speedups.c is the same shortcut in C; tests/test_differential.py checks that the two
@@ -17,7 +17,8 @@ import sys
 from typing import Any
 
 from . import hooks as _hooks
-from .dual import Dual, add, divide, multiply, negative, power, subtract
+from .arithmetic import add, divide, multiply, negative, power, subtract
+from .dual import Dual
 
 _log = math.log
 _isfinite = math.isfinite
@@ -30,7 +31,7 @@ _new = Dual.__new__  # object.__new__ (the compiled core's when tests call these
 class PythonArithmetic:
     """The operators' shortcuts, written for CPython's speed: ``x.__class__ is float`` is
     ``type(x) is float`` at two thirds of the cost, and each Dual is built in place (as
-    ``dual._mk`` builds it) to save a call."""
+    ``dual.make`` builds it) to save a call."""
 
     # --- sum and difference rules ----------------------------------------------------------
     def __add__(self, o: Any) -> Any:

@@ -24,7 +24,7 @@ import numpy as np
 
 from . import table as rules
 from .arrayfuncs import implements
-from .dual import _mk, parts, top_tag
+from .dual import make, parts, top_tag
 from .kinds import base_value, like
 
 __all__ = ["SlogdetResult"]
@@ -94,28 +94,28 @@ def _solve(a: Any, b: Any) -> Any:
     if at is not None:
         ax = np.matmul(at, x)
         rhs = -ax if rhs is None else rhs - ax
-    return _mk(x, np.linalg.solve(av, rhs), tag)
+    return make(x, np.linalg.solve(av, rhs), tag)
 
 
 @implements(np.linalg.inv)
 def _inv(a: Any) -> Any:
     """Y = A⁻¹; dY = -Y dA Y."""
     y = np.linalg.inv(a._v)
-    return _mk(y, -np.matmul(np.matmul(y, a._t), y), a._tag)
+    return make(y, -np.matmul(np.matmul(y, a._t), y), a._tag)
 
 
 @implements(np.linalg.det)
 def _det(a: Any) -> Any:
     """d det A = det A · tr(A⁻¹ dA)."""
     d = np.linalg.det(a._v)
-    return _mk(d, d * _tr(np.linalg.solve(a._v, a._t)), a._tag)
+    return make(d, d * _tr(np.linalg.solve(a._v, a._t)), a._tag)
 
 
 @implements(np.linalg.slogdet)
 def _slogdet(a: Any) -> SlogdetResult:
     """d log|det A| = tr(A⁻¹ dA); the sign is locally constant."""
     sign, logdet = np.linalg.slogdet(a._v)
-    return SlogdetResult(sign, _mk(logdet, _tr(np.linalg.solve(a._v, a._t)), a._tag))
+    return SlogdetResult(sign, make(logdet, _tr(np.linalg.solve(a._v, a._t)), a._tag))
 
 
 @implements(np.linalg.cholesky)
@@ -126,7 +126,7 @@ def _cholesky(a: Any, upper: bool = False) -> Any:
     dA = _lower_used(a._t)
     s = np.linalg.solve(lo, _mT(np.linalg.solve(lo, _mT(dA))))  # L⁻¹ dA L⁻ᵀ
     phi = np.tril(s) - 0.5 * (s * _eye_like(a._v))
-    r = _mk(lo, np.matmul(lo, phi), a._tag)
+    r = make(lo, np.matmul(lo, phi), a._tag)
     return _mT(r) if upper else r
 
 
@@ -142,7 +142,7 @@ def _eigh_parts(a: Any, UPLO: str) -> tuple[Any, Any, Any]:
 def _eigvalsh(a: Any, UPLO: str = "L") -> Any:
     """dw = diag(Vᵀ dA V)."""
     w, _, m = _eigh_parts(a, UPLO)
-    return _mk(w, np.diagonal(m, axis1=-2, axis2=-1), a._tag)
+    return make(w, np.diagonal(m, axis1=-2, axis2=-1), a._tag)
 
 
 @implements(np.linalg.eigh)
@@ -151,7 +151,7 @@ def _eigh(a: Any, UPLO: str = "L") -> Any:
     w, v, m = _eigh_parts(a, UPLO)
     _distinct(w, "numpy.linalg.eigh")
     dv = np.matmul(v, _gap_inverse(w) * m)
-    return _result(_EIGH, _mk(w, np.diagonal(m, axis1=-2, axis2=-1), a._tag), _mk(v, dv, a._tag))
+    return _result(_EIGH, make(w, np.diagonal(m, axis1=-2, axis2=-1), a._tag), make(v, dv, a._tag))
 
 
 def _real_eig(a: Any, who: str) -> tuple[Any, Any, Any]:
@@ -168,7 +168,7 @@ def _real_eig(a: Any, who: str) -> tuple[Any, Any, Any]:
 def _eigvals(a: Any) -> Any:
     """Real eigenvalues: dw = diag(V⁻¹ dA V)."""
     w, _, m = _real_eig(a, "numpy.linalg.eigvals")
-    return _mk(w, np.diagonal(m, axis1=-2, axis2=-1), a._tag)
+    return make(w, np.diagonal(m, axis1=-2, axis2=-1), a._tag)
 
 
 @implements(np.linalg.eig)
@@ -178,7 +178,7 @@ def _eig(a: Any) -> Any:
     _distinct(w, "numpy.linalg.eig")
     dv = np.matmul(v, _gap_inverse(w) * m)
     dv = dv - v * np.sum(v * dv, axis=-2, keepdims=True)  # NumPy normalises the columns
-    return _result(_EIG, _mk(w, np.diagonal(m, axis1=-2, axis2=-1), a._tag), _mk(v, dv, a._tag))
+    return _result(_EIG, make(w, np.diagonal(m, axis1=-2, axis2=-1), a._tag), make(v, dv, a._tag))
 
 
 @implements(np.linalg.svd)
@@ -190,7 +190,7 @@ def _svd(a: Any, full_matrices: bool = True, compute_uv: bool = True, hermitian:
     ds_mat = np.matmul(np.matmul(_mT(u), a._t), v)
     ds = np.diagonal(ds_mat, axis1=-2, axis2=-1)
     if not compute_uv:
-        return _mk(s, ds, a._tag)
+        return make(s, ds, a._tag)
     if full_matrices and m_ != n_:
         raise TypeError(
             "numpy.linalg.svd on Duals: full_matrices=True of a non-square matrix has vectors "
@@ -210,7 +210,7 @@ def _svd(a: Any, full_matrices: bool = True, compute_uv: bool = True, hermitian:
     elif n_ > m_:
         dau = np.matmul(_mT(a._t), u)
         dv = dv + (dau - np.matmul(v, np.matmul(vt, dau))) / srow
-    return _result(_SVD, _mk(u, du, a._tag), _mk(s, ds, a._tag), _mk(vt, _mT(dv), a._tag))
+    return _result(_SVD, make(u, du, a._tag), make(s, ds, a._tag), make(vt, _mT(dv), a._tag))
 
 
 @implements(np.linalg.qr)
@@ -232,9 +232,9 @@ def _qr(a: Any, mode: str = "reduced") -> Any:
     omega = low - _mT(low)
     dr = np.matmul(x - omega, r)
     if mode == "r":
-        return _mk(r, dr, a._tag)
+        return make(r, dr, a._tag)
     dq = np.matmul(q, omega - x) + da_rinv
-    return _result(_QR, _mk(q, dq, a._tag), _mk(r, dr, a._tag))
+    return _result(_QR, make(q, dq, a._tag), make(r, dr, a._tag))
 
 
 @implements(np.linalg.lstsq)
@@ -258,7 +258,7 @@ def _lstsq(a: Any, b: Any, rcond: Any = None) -> tuple[Any, Any, int, Any]:
     if bt is not None:
         tb = np.matmul(_mT(av), bt)
         rhs = tb if rhs is None else rhs + tb
-    xd = _mk(x, np.linalg.solve(ata, rhs), tag)
+    xd = make(x, np.linalg.solve(ata, rhs), tag)
     m_ = np.shape(base_value(av))[-2]
     if m_ > n_:
         r = b - np.matmul(a, xd)
@@ -280,7 +280,7 @@ def _pinv(a: Any, rcond: Any = None, hermitian: bool = False, **kw: Any) -> Any:
         + np.matmul(np.matmul(np.matmul(x, _mT(x)), _mT(da)), i_m - np.matmul(av, x))
         + np.matmul(np.matmul(i_n - np.matmul(x, av), _mT(da)), np.matmul(_mT(x), x))
     )
-    return _mk(x, dx, a._tag)
+    return make(x, dx, a._tag)
 
 
 @implements(np.linalg.matrix_power)

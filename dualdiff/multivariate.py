@@ -23,7 +23,7 @@ import numpy as np
 
 from .api import as_input, split_result
 from .directions import Directions
-from .dual import Dual, _mk, new_tag
+from .dual import Dual, make, new_tag
 from .kinds import base_value
 
 __all__ = ["CHUNK_BUDGET", "default_chunk", "gradient", "hessian", "jacobian", "jvp"]
@@ -85,7 +85,7 @@ def _directions(t: Any) -> Any:
     if type(t) is Directions:
         return np.moveaxis(t.array, 0, -1)
     if isinstance(t, Dual):
-        return _mk(_directions(t._v), _directions(t._t), t._tag)
+        return make(_directions(t._v), _directions(t._t), t._tag)
     return t
 
 
@@ -103,11 +103,11 @@ def _passes(
         if chunk == 1:
             e = np.zeros(n, dtype=kind)
             e[start] = 1.0
-            xd = _mk(x, e, tag)
+            xd = make(x, e, tag)
         else:
             e = np.zeros((stop - start, n), dtype=kind)
             e[np.arange(stop - start), np.arange(start, stop)] = 1.0
-            xd = _mk(x, Directions(e), tag)
+            xd = make(x, Directions(e), tag)
         value, t = split_result(f(xd), tag, who)
         blocks.append((start, stop, value, t))
     return value, blocks
@@ -198,4 +198,4 @@ def jvp(F: Callable[..., Any], x: Any, v: Any) -> tuple[Any, Any]:
     if np.shape(v) != tuple(xs):
         raise ValueError(f"jvp: v has shape {np.shape(v)}, x has shape {tuple(xs)}")
     tag = new_tag()
-    return split_result(F(_mk(x, v, tag)), tag, "jvp")
+    return split_result(F(make(x, v, tag)), tag, "jvp")

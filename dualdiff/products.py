@@ -20,7 +20,7 @@ import numpy as np
 
 from .arrayfuncs import as_scalar, first_two, implements, multilinear
 from .directions import Directions
-from .dual import Dual, _mk, parts, top_tag
+from .dual import Dual, make, parts, top_tag
 from .kinds import base_value, is_mpf
 
 __all__: list[str] = []
@@ -142,7 +142,7 @@ def _interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None,
         s = (np.take(table, jr) + np.take(table, jl)) / 2.0
         tx = s * xt
         t = tx if t is None else t + tx
-    return _mk(as_scalar(y), as_scalar(t), tag)
+    return make(as_scalar(y), as_scalar(t), tag)
 
 
 def _unit_steps(num: int, endpoint: bool, *ends: Any) -> Any:

@@ -22,7 +22,7 @@ import numpy as np
 from . import table
 from .arrayfuncs import as_scalar, implements, normalize_axes, refuse_extras
 from .conventions import scale, tie_weights
-from .dual import ARRAY_FUNCTIONS, Dual, _mk
+from .dual import ARRAY_FUNCTIONS, Dual, make
 from .kinds import base_value
 
 __all__: list[str] = []
@@ -78,7 +78,7 @@ def _prod(a: Any, axis: int | None = None, dtype: Any = None, out: Any = None,
     right = np.concatenate([np.cumprod(v[..., :0:-1], axis=-1)[..., ::-1], ones], axis=-1)
     others = np.moveaxis(left * right, -1, axis)  # product of all entries but one (no division)
     value = np.prod(a._v, axis=axis, keepdims=keepdims)
-    return _mk(as_scalar(value), as_scalar(np.sum(others * a._t, axis=axis, keepdims=keepdims)),
+    return make(as_scalar(value), as_scalar(np.sum(others * a._t, axis=axis, keepdims=keepdims)),
                a._tag)  # fmt: skip
 
 
@@ -95,7 +95,7 @@ def _extreme(pick: Any) -> _F:
         t = np.sum(w * a._t, axis=axis, keepdims=keepdims)
         if not keepdims:
             v = np.squeeze(v, axis=axis)
-        return _mk(as_scalar(v[()] if type(v) is np.ndarray and v.ndim == 0 else v), as_scalar(t),
+        return make(as_scalar(v[()] if type(v) is np.ndarray and v.ndim == 0 else v), as_scalar(t),
                    a._tag)  # fmt: skip
 
     return impl
@@ -123,7 +123,7 @@ def _sort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, **kw: Any
         w = tie_weights(b[..., :, None] == b[..., None, :], axis=-1)
         tm = np.moveaxis(t, axis, -1)
         t = np.moveaxis(np.sum(w * np.expand_dims(tm, -2), axis=-1), -1, axis)
-    return _mk(v, t, a._tag)
+    return make(v, t, a._tag)
 
 
 @implements(np.round, *((np.around,) if hasattr(np, "around") else ()))
@@ -136,7 +136,7 @@ def _round(a: Any, decimals: int = 0, out: Any = None) -> Any:
         v = np.frompyfunc(lambda e: mpmath.nint(e * ten) / ten, 1, 1)(v)
     else:
         v = np.round(v, decimals)
-    return _mk(v, scale(0.0, a._t), a._tag)
+    return make(v, scale(0.0, a._t), a._tag)
 
 
 # --- NaN-ignoring versions, averages, medians and percentiles ---------------------------------

@@ -34,7 +34,7 @@ from .kinds import base_value, is_mpf
 
 __all__ = ["FUNCTIONS", "RULES", "Domain", "Rule", "listing", "register", "unregister"]
 
-_mk = _dual._mk
+make = _dual.make
 _MPF = mp.mpf
 _NDARRAY = np.ndarray
 _INF = math.inf
@@ -136,7 +136,7 @@ def _slope_limit(rule: Rule, *xs: Any) -> Any:
 def _leaves(x: Any, kind: Any) -> Any:
     """``x`` with every scalar in it (at every level of nesting) converted to ``kind``."""
     if isinstance(x, Dual):
-        return _mk(_leaves(x._v, kind), _leaves(x._t, kind), x._tag)
+        return make(_leaves(x._v, kind), _leaves(x._t, kind), x._tag)
     return kind(x) if isinstance(x, (float, _MPF)) else x
 
 
@@ -158,7 +158,7 @@ def _undefined(y: Any, s: Any) -> Any:
 
 def _nan_at(mask: Any, s: Any) -> Any:
     if isinstance(s, Dual):
-        return _mk(_nan_at(mask, s._v), _nan_at(mask, s._t), s._tag)
+        return make(_nan_at(mask, s._v), _nan_at(mask, s._t), s._tag)
     return np.where(mask, np.nan, s)
 
 
@@ -177,7 +177,7 @@ def _unary_dual(rule: Rule, d: Dual) -> Dual:
         s = _slope_limit(rule, v, y)
     if rule.domain is not ALL_REALS and not scalar:  # scalars outside raise DomainError
         s = _undefined(y, s)
-    r = _mk(y, scale(s, d._t), d._tag)
+    r = make(y, scale(s, d._t), d._tag)
     return _hooks.after(rule.name, (d,), r) if _hooks.active else r
 
 
@@ -234,7 +234,7 @@ def _make_unary(rule: Rule) -> Callable[[Any], Any]:
                     r = scale(s, t)
             else:
                 r = scale(s, t)
-            return _mk(y, r, x._tag)
+            return make(y, r, x._tag)
         return _apply1(rule, x)
 
     return fn
@@ -262,7 +262,7 @@ def _binary_dual(rule: Rule, a: Any, b: Any) -> Dual:
         s1, s2 = rule.deriv(av, bv, y)
     except ZeroDivisionError:
         s1, s2 = _slope_limit(rule, av, bv, y)
-    r = _mk(y, lincomb((s1, at), (s2, bt)), tag)
+    r = make(y, lincomb((s1, at), (s2, bt)), tag)
     return _hooks.after(rule.name, (a, b), r) if _hooks.active else r
 
 

@@ -19,7 +19,7 @@ import numpy as np
 from . import table as rules
 from .arrayfuncs import first_two, implements, jointly_linear, linear, normalize_axes, sequence
 from .directions import LINEAR
-from .dual import Dual, _mk
+from .dual import Dual, make
 from .kinds import base_value
 
 __all__: list[str] = []
@@ -92,7 +92,7 @@ def _pad(array: Any, pad_width: Any, mode: str = "constant", **kwargs: Any) -> A
             raise TypeError("numpy.pad on Duals: constant_values must be constants")
         tkw["constant_values"] = 0
     v = np.pad(array._v, pad_width, mode=mode, **kwargs)
-    return _mk(v, np.pad(array._t, pad_width, mode=mode, **tkw), array._tag)
+    return make(v, np.pad(array._t, pad_width, mode=mode, **tkw), array._tag)
 
 
 LINEAR.add(np.pad)  # on vector mode's tangents: one direction at a time
@@ -179,8 +179,8 @@ def _np_gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -
 def _gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -> Any:
     r = [_np_gradient(p, *varargs, axis=axis, edge_order=edge_order) for p in (f._v, f._t)]
     if isinstance(r[0], list):
-        return [_mk(v, t, f._tag) for v, t in zip(*r, strict=True)]
-    return _mk(r[0], r[1], f._tag)
+        return [make(v, t, f._tag) for v, t in zip(*r, strict=True)]
+    return make(r[0], r[1], f._tag)
 
 
 implements(np.gradient)(_gradient)

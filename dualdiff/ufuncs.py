@@ -15,9 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from .arithmetic import add, divide, multiply, power, subtract
 from .arrayfuncs import as_scalar, matmul, refuse_extras
 from .directions import Directions
-from .dual import UFUNC_METHODS, UFUNCS, Dual, _mk, add, divide, multiply, power, subtract
+from .dual import UFUNC_METHODS, UFUNCS, Dual, make
 from .kinds import base_value
 
 __all__: list[str] = []
@@ -68,7 +69,7 @@ def _ldexp(x: Any, i: Any) -> Any:
     """x·2**i, linear in x; the exponent is an integer constant."""
     if isinstance(i, Dual) or not isinstance(x, Dual):
         raise TypeError("numpy.ldexp on Duals: the exponent must be an integer constant")
-    return _mk(as_scalar(_ldexp_part(x._v, i)), as_scalar(_ldexp_part(x._t, i)), x._tag)
+    return make(as_scalar(_ldexp_part(x._v, i)), as_scalar(_ldexp_part(x._t, i)), x._tag)
 
 
 def _ldexp_part(p: Any, i: Any) -> Any:

@@ -18,7 +18,7 @@ import pytest
 import dualdiff.dual
 
 HERE = pathlib.Path(__file__).resolve().parent
-COMPILED = dualdiff.dual._speedups is not None
+COMPILED = dualdiff.dual.speedups is not None
 
 
 def run_script(code: str, pure: bool = False, timeout: float = 120) -> list[str]:
@@ -118,14 +118,14 @@ DEEP = """
     import copy, gc, pickle, sys
     import numpy as np
     import dualdiff as dd
-    from dualdiff.dual import _mk
+    from dualdiff.dual import make
 
     N = 100_000
 
     def nest(through="value"):
         d = 1.0
         for _ in range(N):
-            d = _mk(d, 1.0, 0) if through == "value" else _mk(1.0, d, 0)
+            d = make(d, 1.0, 0) if through == "value" else make(1.0, d, 0)
         return d
 
     d, e = nest(), nest("tangent")

@@ -13,7 +13,7 @@ import pytest
 
 import dualdiff as dd
 from dualdiff import Dual, hooks
-from dualdiff.dual import _speedups
+from dualdiff.dual import speedups
 
 
 def test_names_the_rule_where_the_trouble_starts():
@@ -56,8 +56,8 @@ def test_operators_are_restored_and_nesting_works():
 def _no_block_left_open():
     yield
     assert hooks.active == 0, "a check_finite block was left open"
-    if _speedups is not None:
-        assert not _speedups.hooks()
+    if speedups is not None:
+        assert not speedups.hooks()
     assert not hooks.CHECK.get()
 
 

@@ -5,7 +5,7 @@ Three implementations of each operator meet here, in one process:
 * the compiled slot (``dualdiff._speedups.DualBase.__add__`` ...), when the core is built;
 * the pure-Python shortcut, ``dualdiff.fastpaths.PythonArithmetic`` (it reads only ``_v``, ``_t``
   and ``_tag``, so it runs on compiled Duals too);
-* the general rule it stands for (``dualdiff.dual.add`` ...), the single source of truth.
+* the general rule it stands for (``dualdiff.arithmetic.add`` ...), the single source of truth.
 
 For every operand the three must give the same Dual (value and tangent with the same type and
 the same bits: NaN equals NaN, -0.0 differs from 0.0) or the same exception with the same
@@ -30,26 +30,27 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import dualdiff.arithmetic as A
 import dualdiff.dual as D
 from dualdiff.directions import Directions
-from dualdiff.dual import Dual, _mk
+from dualdiff.dual import Dual, make
 from dualdiff.fastpaths import PythonArithmetic as PA
 
-SLOTS: Any = D._speedups.DualBase if D._speedups is not None else None
+SLOTS: Any = D.speedups.DualBase if D.speedups is not None else None
 INF, NAN = math.inf, math.nan
 
 # name -> (method name, general rule as a function of (dual, other))
 BINARY: dict[str, tuple[str, Callable[[Any, Any], Any]]] = {
-    "+": ("__add__", D.add),
-    "r+": ("__radd__", lambda d, o: D.add(o, d)),
-    "-": ("__sub__", D.subtract),
-    "r-": ("__rsub__", lambda d, o: D.subtract(o, d)),
-    "*": ("__mul__", D.multiply),
-    "r*": ("__rmul__", lambda d, o: D.multiply(o, d)),
-    "/": ("__truediv__", D.divide),
-    "r/": ("__rtruediv__", lambda d, o: D.divide(o, d)),
-    "**": ("__pow__", D.power),
-    "r**": ("__rpow__", lambda d, o: D.power(o, d)),
+    "+": ("__add__", A.add),
+    "r+": ("__radd__", lambda d, o: A.add(o, d)),
+    "-": ("__sub__", A.subtract),
+    "r-": ("__rsub__", lambda d, o: A.subtract(o, d)),
+    "*": ("__mul__", A.multiply),
+    "r*": ("__rmul__", lambda d, o: A.multiply(o, d)),
+    "/": ("__truediv__", A.divide),
+    "r/": ("__rtruediv__", lambda d, o: A.divide(o, d)),
+    "**": ("__pow__", A.power),
+    "r**": ("__rpow__", lambda d, o: A.power(o, d)),
 }
 FORWARD = ("+", "-", "*", "/", "**")  # a Dual with a Dual: the reflected forms are not reached
 
@@ -108,7 +109,7 @@ def run(fn: Callable[..., Any], *args: Any) -> Any:
 def results(op: str, d: Any, o: Any = None) -> dict[str, Any]:
     """The operation by each implementation: fingerprints keyed by implementation."""
     if op == "neg":
-        impls = {"python shortcut": PA.__neg__, "general": D.negative}
+        impls = {"python shortcut": PA.__neg__, "general": A.negative}
         if SLOTS is not None:
             impls["compiled slot"] = SLOTS.__neg__
         return {k: key(run(f, d)) for k, f in impls.items()}
@@ -136,7 +137,7 @@ def show(x: Any) -> str:
 
 # --- the exhaustive sweep over float Duals and constants --------------------------------------
 
-SWEEP_DUALS = [_mk(v, t, 0) for v in SWEEP_V for t in SWEEP_T]
+SWEEP_DUALS = [make(v, t, 0) for v in SWEEP_V for t in SWEEP_T]
 
 
 def test_sweep_float_duals_with_float_duals():
@@ -161,7 +162,7 @@ def test_sweep_negation():
 def test_uninitialised_duals():
     """Dual.__new__(Dual) has no fields: every implementation raises an AttributeError naming a
     missing field (which field it reads first may differ), never a crash or a number."""
-    for o in (1.0, 2, _mk(1.0, 1.0, 0), Dual.__new__(Dual), np.float64(1.0)):
+    for o in (1.0, 2, make(1.0, 1.0, 0), Dual.__new__(Dual), np.float64(1.0)):
         for op in BINARY:
             got = results(op, Dual.__new__(Dual), o)
             assert all(v[:2] == ("raised", "AttributeError") for v in got.values()), got
@@ -176,7 +177,7 @@ def test_the_shortcut_is_taken(monkeypatch):
     calls: list[str] = []
 
     def profiler(frame: Any, event: str, arg: Any) -> None:
-        if event == "call" and frame.f_code.co_filename == D.__file__:
+        if event == "call" and frame.f_code.co_filename == A.__file__:
             calls.append(frame.f_code.co_name)
 
     def reached(fn: Callable[..., Any], *args: Any) -> bool:
@@ -190,7 +191,7 @@ def test_the_shortcut_is_taken(monkeypatch):
             c in ("add", "subtract", "multiply", "divide", "power", "negative") for c in calls
         )
 
-    a, b = _mk(0.7, 1.0, 0), _mk(-1.3, 0.25, 0)
+    a, b = make(0.7, 1.0, 0), make(-1.3, 0.25, 0)
     impls = [PA] + ([SLOTS] if SLOTS is not None else [])
     for impl in impls:
         for name, o in (
@@ -202,11 +203,11 @@ def test_the_shortcut_is_taken(monkeypatch):
             assert not reached(getattr(impl, name), a, o), (impl.__name__, name, o)
         assert not reached(impl.__neg__, a)
         for name, d, o in (
-            ("__add__", a, INF), ("__mul__", _mk(1e200, 1.0, 0), 1e200), ("__truediv__", a, 0.0),
-            ("__truediv__", a, _mk(0.0, 1.0, 0)), ("__pow__", _mk(1e200, 1.0, 0), 2),
-            ("__pow__", _mk(0.0, 1.0, 0), -1), ("__pow__", _mk(-2.0, 1.0, 0), 0.5),
-            ("__pow__", a, 10**400), ("__rpow__", a, -2.0), ("__add__", a, _mk(1.0, 1.0, 5)),
-            ("__add__", a, np.float64(1.0)), ("__mul__", _mk(0.0, INF, 0), 0.0),
+            ("__add__", a, INF), ("__mul__", make(1e200, 1.0, 0), 1e200), ("__truediv__", a, 0.0),
+            ("__truediv__", a, make(0.0, 1.0, 0)), ("__pow__", make(1e200, 1.0, 0), 2),
+            ("__pow__", make(0.0, 1.0, 0), -1), ("__pow__", make(-2.0, 1.0, 0), 0.5),
+            ("__pow__", a, 10**400), ("__rpow__", a, -2.0), ("__add__", a, make(1.0, 1.0, 5)),
+            ("__add__", a, np.float64(1.0)), ("__mul__", make(0.0, INF, 0), 0.0),
         ):  # fmt: skip
             assert reached(getattr(impl, name), d, o), (impl.__name__, name, d, o)
 
@@ -220,7 +221,7 @@ tags = st.sampled_from([0, 1, 2])
 
 @st.composite
 def float_duals(draw: Any, tag: Any = tags) -> Dual:
-    return _mk(draw(floats), draw(floats), draw(tag))
+    return make(draw(floats), draw(floats), draw(tag))
 
 
 @st.composite
@@ -234,18 +235,18 @@ def other_duals(draw: Any) -> Any:
     tag = draw(tags)
     if kind == "array":
         v = draw(arrays())
-        return _mk(v, np.array([draw(floats) for _ in v]), tag)
+        return make(v, np.array([draw(floats) for _ in v]), tag)
     if kind == "mpf":
-        return _mk(mpmath.mpf(draw(floats)), mpmath.mpf(draw(floats)), tag)
+        return make(mpmath.mpf(draw(floats)), mpmath.mpf(draw(floats)), tag)
     if kind == "nested":
         inner = draw(float_duals(st.just(1)))
-        return _mk(inner, draw(float_duals(st.just(1))), 2)
+        return make(inner, draw(float_duals(st.just(1))), 2)
     if kind == "np.float64":
-        return _mk(np.float64(draw(floats)), np.float64(draw(floats)), tag)
+        return make(np.float64(draw(floats)), np.float64(draw(floats)), tag)
     if kind == "int":
-        return _mk(draw(st.integers(-5, 5)), draw(floats), tag)
+        return make(draw(st.integers(-5, 5)), draw(floats), tag)
     # bigtag: equal tags that are not the same object (the general rule decides)
-    return _mk(draw(floats), draw(floats), int("1000" + "0" * draw(st.integers(0, 1))))
+    return make(draw(floats), draw(floats), int("1000" + "0" * draw(st.integers(0, 1))))
 
 
 constants = st.one_of(

@@ -29,9 +29,9 @@ HERE = pathlib.Path(__file__).resolve().parent
 def test_compiled_core_is_in_use():
     """CI installs with a compiler, so the fast path must be the one under test here."""
     if os.environ.get("DUALDIFF_PURE_PYTHON"):
-        assert dualdiff.dual._speedups is None
+        assert dualdiff.dual.speedups is None
     else:
-        assert dualdiff.dual._speedups is not None, "dualdiff/_speedups.c was not built"
+        assert dualdiff.dual.speedups is not None, "dualdiff/_speedups.c was not built"
         assert type(dualdiff.Dual(1.0, 1.0)).__mro__[1].__name__ == "DualBase"
 
 
