@@ -8,8 +8,9 @@
 3.151643663564
 """
 
-from . import arithmetic as _arithmetic  # noqa: F401  (gives Dual its operators)
+from . import arithmetic as _arithmetic
 from . import arrayfuncs as _arrayfuncs  # noqa: F401  (registers the NumPy functions)
+from . import fastpaths as _fastpaths
 from . import linalg as _linalg  # noqa: F401  (registers numpy.linalg)
 from . import products as _products  # noqa: F401  (registers einsum, kron, interp, ...)
 from . import reductions as _reductions  # noqa: F401  (registers medians, nansum, ...)
@@ -23,6 +24,9 @@ from .errors import DomainError, NonFiniteError
 from .multivariate import gradient, hessian, jacobian, jvp
 from .rules import FUNCTIONS, RULES, Domain, Rule, register, unregister
 from .validate import ValidationReport, validate
+
+if _arithmetic.speedups is None:  # no compiled core: the same shortcuts in Python
+    _fastpaths.install(Dual)
 
 # every row of the rule table, and every alias, is a public function: one row adds one name
 globals().update(FUNCTIONS)
