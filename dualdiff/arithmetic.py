@@ -273,9 +273,5 @@ def power(a: Any, b: Any) -> Any:
     return _done("power", (a, b), make(y, lincomb((_pow_slope(xv, nv), xt), (yln, nt)), tag))
 
 
-if speedups is not None:
+if speedups is not None:  # without the core, dualdiff/__init__.py installs fastpaths.py's
     speedups.register(Dual, add, subtract, multiply, divide, power, negative)
-else:
-    from .fastpaths import install
-
-    install(Dual)
