@@ -14,6 +14,9 @@ Dual(6.0, 5.0)
 from __future__ import annotations
 
 import math
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import mpmath
@@ -26,7 +29,10 @@ from .dual import Dual, fit, fmt, is_constant, make, parts, speedups, top_tag
 from .errors import DomainError, ZeroDivisionDomainError
 from .kinds import base_value, is_mpf, like
 
-__all__ = ["add", "divide", "multiply", "negative", "pow_value", "power", "subtract"]
+__all__ = [
+    "OPERATORS", "Operator", "add", "divide", "multiply", "negative", "pow_value", "power",
+    "subtract",
+]  # fmt: skip
 
 _MPF = mpmath.mpf
 _INF = math.inf
@@ -87,56 +93,88 @@ def _spread(t: Any, constant: Any, v: Any) -> Any:
     return t if tc is float or tc is int else fit(t, v)
 
 
-def add(a: Any, b: Any) -> Any:
-    """a + b where at least one is a Dual: the sum rule, (a + b)' = a' + b'."""
+class _Unit:
+    """A slope of +1 or -1: applied by adding or subtracting the tangent, with no product."""
+
+    def __init__(self, sign: int) -> None:
+        self.sign = sign
+
+    def __repr__(self) -> str:
+        return "ONE" if self.sign > 0 else "MINUS_ONE"
+
+
+ONE, MINUS_ONE = _Unit(1), _Unit(-1)
+
+
+@dataclass(frozen=True)
+class Operator:
+    """A row for an arithmetic operator: its value, and its partial slopes ``(∂/∂a, ∂/∂b)``
+    from ``(a, b, y)``, written as DiffRules.jl writes them."""
+
+    name: str
+    value: Callable[[Any, Any], Any]
+    partials: Callable[[Any, Any, Any], tuple[Any, Any]]
+
+
+# fmt: off
+OPERATORS: dict[str, Operator] = {
+    "add":      Operator("add",      operator.add, lambda a, b, y: (ONE, ONE)),
+    "subtract": Operator("subtract", operator.sub, lambda a, b, y: (ONE, MINUS_ONE)),
+    "multiply": Operator("multiply", operator.mul, lambda a, b, y: (b, a)),
+    # divide and power are written by hand below: (a' - y b')/b is one rounding closer than
+    # a'/b - (y/b) b', and x**n must be exact at x = 0 to every order
+}
+# fmt: on
+
+
+def _slope_times(s: Any, t: Any, constant: Any, v: Any) -> Any:
+    """``s·t`` for one operand's tangent beside a constant (units need no product)."""
+    if s is ONE:
+        return _spread(t, constant, v)
+    if s is MINUS_ONE:
+        return _spread(-t, constant, v)
+    return scale(s, t)
+
+
+def _apply(op: Operator, a: Any, b: Any) -> Any:
+    """A row applied: the value, and the tangent Σ ∂f/∂operand · operand' (0·∞ = 0)."""
     lv = _levels(a, b)
     if lv is None:
         return NotImplemented
     tag, av, at, bv, bt = lv
-    v = av + bv
+    v = op.value(av, bv)
+    sa, sb = op.partials(av, bv, v)
     if bt is None:
-        t = _spread(at, bv, v)
+        t = _slope_times(sa, at, bv, v)
     elif at is None:
-        t = _spread(bt, av, v)
-    else:
+        t = _slope_times(sb, bt, av, v)
+    elif sa is ONE and sb is ONE:
         t = at + bt
-    return _done("add", (a, b), make(v, t, tag))
+    elif sa is ONE and sb is MINUS_ONE:
+        t = at - bt
+    else:
+        t = lincomb((sa, at), (sb, bt))
+    return _done(op.name, (a, b), make(v, t, tag))
+
+
+def add(a: Any, b: Any) -> Any:
+    """a + b where at least one is a Dual: the sum rule, (a + b)' = a' + b'."""
+    return _apply(OPERATORS["add"], a, b)
 
 
 def subtract(a: Any, b: Any) -> Any:
     """a - b where at least one is a Dual: the difference rule, (a - b)' = a' - b'."""
-    lv = _levels(a, b)
-    if lv is None:
-        return NotImplemented
-    tag, av, at, bv, bt = lv
-    v = av - bv
-    if bt is None:
-        t = _spread(at, bv, v)
-    elif at is None:
-        t = _spread(-bt, av, v)
-    else:
-        t = at - bt
-    return _done("subtract", (a, b), make(v, t, tag))
+    return _apply(OPERATORS["subtract"], a, b)
+
+
+def multiply(a: Any, b: Any) -> Any:
+    """a * b where at least one is a Dual: the product rule, (ab)' = b·a' + a·b'."""
+    return _apply(OPERATORS["multiply"], a, b)
 
 
 def negative(a: Dual) -> Dual:
     """-a: (-a)' = -a'."""
     return _done("negative", (a,), make(-a._v, -a._t, a._tag))
-
-
-def multiply(a: Any, b: Any) -> Any:
-    """a * b where at least one is a Dual: the product rule, (ab)' = a'·b + a·b'."""
-    lv = _levels(a, b)
-    if lv is None:
-        return NotImplemented
-    tag, av, at, bv, bt = lv
-    if at is None:
-        t = scale(av, bt)
-    elif bt is None:
-        t = scale(at, bv)
-    else:
-        t = lincomb((at, bv), (av, bt))
-    return _done("multiply", (a, b), make(av * bv, t, tag))
 
 
 def divide(a: Any, b: Any) -> Any:
