@@ -19,18 +19,9 @@ from typing import Any
 import numpy as np
 
 from . import table as rules
+from .assign import copies, own, zeros_in_layout
 from .directions import LINEAR, Directions
-from .dual import (
-    ARRAY_FUNCTIONS,
-    Dual,
-    _shape,
-    copies,
-    make,
-    own,
-    parts,
-    top_tag,
-    zeros_in_layout,
-)
+from .dual import ARRAY_FUNCTIONS, Dual, make, parts, shape_of, top_tag
 from .kinds import base_value
 
 _F = Callable[..., Any]
@@ -70,7 +61,7 @@ def refuse_extras(name: str, **given: Any) -> None:
 def zero_tangent(value: Any, like: Any) -> Any:
     """A zero tangent for a constant ``value``, in the layout (and kind) of the tangent
     ``like``: an array, vector mode's Directions, or a nested Dual of them."""
-    shape = _shape(value)
+    shape = shape_of(value)
     if not shape and not isinstance(like, (Dual, Directions)):
         return 0.0
     return zeros_in_layout(shape, like)
@@ -268,9 +259,9 @@ def matmul(a: Any, b: Any) -> Any:
 @implements(np.dot)
 def _dot(a: Any, b: Any, out: Any = None) -> Any:
     refuse_extras("dot", out=out)
-    if _shape(a) == () or _shape(b) == ():
+    if shape_of(a) == () or shape_of(b) == ():
         return a * b
-    if len(_shape(a)) > 2 or len(_shape(b)) > 2:
+    if len(shape_of(a)) > 2 or len(shape_of(b)) > 2:
         raise TypeError("numpy.dot on Duals supports 1-D and 2-D operands; use matmul")
     return matmul(a, b)
 
@@ -290,7 +281,7 @@ def _concatenate(arrays: Sequence[Any], axis: int | None = 0, out: Any = None,
 
 
 def _atleast(a: Any, nd: int) -> Any:
-    shape = _shape(a)
+    shape = shape_of(a)
     if len(shape) >= nd:
         return a
     new = (1,) * (nd - len(shape)) + tuple(shape) if nd == 1 or shape == () else (1, *shape)
@@ -313,7 +304,7 @@ def _atleast_2d(*arys: Any) -> Any:
 def _stack(arrays: Sequence[Any], axis: int = 0, out: Any = None, **kw: Any) -> Any:
     refuse_extras("stack", out=out, **kw)
     arrays = [as_array(a) for a in arrays]
-    nd = len(_shape(arrays[0])) + 1
+    nd = len(shape_of(arrays[0])) + 1
     axis = axis % nd if -nd <= axis < nd else axis
     return _concatenate([np.expand_dims(a, axis) for a in arrays], axis=axis)
 
@@ -322,7 +313,7 @@ def _stack(arrays: Sequence[Any], axis: int = 0, out: Any = None, **kw: Any) -> 
 def _hstack(tup: Sequence[Any], **kw: Any) -> Any:
     refuse_extras("hstack", **kw)
     arrs = [_atleast(as_array(a), 1) for a in tup]
-    return _concatenate(arrs, axis=0 if len(_shape(arrs[0])) == 1 else 1)
+    return _concatenate(arrs, axis=0 if len(shape_of(arrs[0])) == 1 else 1)
 
 
 @implements(np.vstack)

@@ -311,14 +311,14 @@ def _concatenate(arrays: Any, axis: int | None = 0) -> Directions:
 
 def _where(cond: Any, a: Any, b: Any) -> Directions:
     k = a.k if type(a) is Directions else b.k
-    shape = np.broadcast_shapes(np.shape(cond), _shape(a), _shape(b))
+    shape = np.broadcast_shapes(np.shape(cond), shape_of(a), shape_of(b))
     nd = len(shape)
     return Directions(
         np.where(cond, _padded(_arr(a, shape, k), nd), _padded(_arr(b, shape, k), nd))
     )
 
 
-def _shape(t: Any) -> tuple[int, ...]:
+def shape_of(t: Any) -> tuple[int, ...]:
     return t.shape if type(t) is Directions else np.shape(t)
 
 

@@ -16,7 +16,6 @@ import math
 import numbers
 import os
 import sys
-import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -47,6 +46,8 @@ _INF = math.inf
 
 #: numpy ufunc -> implementation taking the ufunc's inputs (filled by rules.py, arrayfuncs.py)
 UFUNCS: dict[Any, Callable[..., Any]] = {}
+#: item assignment, installed by dualdiff.assign (one entry)
+ASSIGN: list[Callable[[Any, Any, Any], None]] = []
 #: (ufunc, method) -> implementation, for np.add.reduce and kin (filled by arrayfuncs.py)
 UFUNC_METHODS: dict[tuple[Any, str], Callable[..., Any]] = {}
 #: numpy function -> implementation (filled by arrayfuncs.py)
@@ -323,8 +324,9 @@ class Dual(*_BASES):
         return make(v, t, self._tag)
 
     def __setitem__(self, idx: Any, item: Any) -> None:
-        """``x[idx] = item``: the value and the tangent are written, as NumPy writes a value."""
-        assign(self, idx.value if isinstance(idx, Dual) else idx, item)
+        """``x[idx] = item``: the value and the tangent are written, as NumPy writes a value
+        (:mod:`dualdiff.assign`)."""
+        ASSIGN[0](self, idx.value if isinstance(idx, Dual) else idx, item)
 
     def __pos__(self) -> Dual:
         return self
@@ -367,130 +369,6 @@ class Dual(*_BASES):
 
 set_dual_class(Dual)
 
-# --- item assignment --------------------------------------------------------------------------
-
-#: arrays that belong to one Dual alone (made by zeros_like, copy, ... or copied on a first
-#: write), by id; an entry goes when its array does
-_OWNED: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
-
-
-def _owned(a: Any) -> bool:
-    return _OWNED.get(id(a)) is a
-
-
-def own(d: Dual) -> Dual:
-    """Record that ``d``'s arrays (at every level) belong to it alone, so writes go in place."""
-    x: Any = d
-    while isinstance(x, Dual):
-        for part in (x._v, x._t):
-            a = part.array if type(part) is Directions else part
-            if type(a) is _NDARRAY:
-                _OWNED[id(a)] = a
-        x = x._v
-    return d
-
-
-def zeros_in_layout(shape: tuple[int, ...], like: Any) -> Any:
-    """A zero tangent for a value of ``shape``, in the layout (and number kind) of ``like``."""
-    if isinstance(like, Dual):
-        return make(zeros_in_layout(shape, like._v), zeros_in_layout(shape, like._t), like._tag)
-    if type(like) is Directions:
-        return Directions(_zeros((like.k, *shape), like.array))
-    return _zeros(shape, like)
-
-
-def _zeros(shape: tuple[int, ...], like: Any) -> Any:
-    """Zeros of ``shape``: mpf zeros in an object array where ``like`` holds mpf numbers."""
-    if _holds_mpf(like):
-        return np.full(shape, _MPF(0), dtype=object)
-    return np.zeros(shape)
-
-
-def _holds_mpf(x: Any) -> bool:
-    return isinstance(x, _MPF) or (isinstance(x, _NDARRAY) and x.dtype == object)
-
-
-def _writable_tangent(d: Dual) -> Any:
-    t = d._t
-    a = t.array if type(t) is Directions else t
-    if type(a) is _NDARRAY and _owned(a) and a.flags.writeable:
-        return t
-    if isinstance(t, Dual):
-        t = own(make(*copies(t), t._tag))
-    else:  # shared with other Duals (or read-only): copy before the first write
-        a = np.array(a)
-        _OWNED[id(a)] = a
-        t = Directions(a) if type(t) is Directions else a
-    d._t = t
-    return t
-
-
-def copies(d: Dual) -> tuple[Any, Any]:
-    """Fresh copies of ``d``'s value and tangent, at every level of nesting."""
-    return _copy_part(d._v), _copy_part(d._t)
-
-
-def _copy_part(x: Any) -> Any:
-    if isinstance(x, Dual):
-        return make(*copies(x), x._tag)
-    if type(x) is Directions:
-        return Directions(np.array(x.array))
-    return np.array(x) if isinstance(x, _NDARRAY) else x
-
-
-def assign(d: Dual, idx: Any, item: Any) -> None:
-    """``d[idx] = item`` in place: the value part gets item's value, the tangent part its
-    tangent (zero for a constant). A Dual of a newer differentiation makes ``d`` a constant
-    inside it first; a Dual of an older one goes into ``d``'s value."""
-    if not _shape(d._v):
-        raise TypeError("a Dual with a scalar value does not support item assignment")
-    if isinstance(item, (list, tuple)):
-        item = np.stack(item) if any(isinstance(e, Dual) for e in item) else np.asarray(item)
-    itag = item._tag if isinstance(item, Dual) else -1
-    if itag > d._tag:  # promote d in place: its old self becomes the value
-        inner = make(d._v, d._t, d._tag)
-        d._v, d._t, d._tag = inner, zeros_in_layout(d.shape, item._t), itag
-        own(d)
-    if isinstance(item, Dual) and item._tag == d._tag:
-        iv, it = item._v, item._t
-    else:
-        iv, it = item, None
-    v = d._v
-    if type(v) is _NDARRAY and v.base is not None and not _owned(v):
-        raise TypeError(
-            "cannot assign into a view of a Dual array: the original's derivative would "
-            "not see the write; assign into the original array, or copy the view first"
-        )
-    d._v = _put(v, idx, iv)
-    d._t = _put(_writable_tangent(d), idx, 0.0 if it is None else it)
-
-
-def _put(c: Any, idx: Any, item: Any) -> Any:
-    """Write ``item`` into the container ``c`` (array, Directions or Dual) at ``idx``; returns
-    the container, made a Dual first if ``item`` is one and ``c`` is not."""
-    if isinstance(c, Dual):
-        assign(c, idx, item)
-        return c
-    if isinstance(item, Dual):
-        c = own(make(c, zeros_in_layout(_shape(c), item._t), item._tag))
-        assign(c, idx, item)
-        return c
-    if type(c) is Directions:
-        key = idx if isinstance(idx, tuple) else (idx,)
-        if type(item) is Directions:
-            item = item.array
-        elif np.any(item != 0):
-            raise TypeError("a vector-mode tangent cannot take a tangent without directions")
-        if c.array.dtype != object and _holds_mpf(item):
-            c = Directions(c.array.astype(object))  # mpf entries are not rounded to floats
-        c.array[(slice(None), *key)] = item
-        return c
-    if c.dtype != object and _holds_mpf(item):
-        c = c.astype(object)
-    c[idx] = item
-    return c
-
-
 # --- helpers shared by the operators, the rules and the array functions -------------------------
 
 
@@ -519,14 +397,14 @@ def parts(x: Any, tag: int) -> tuple[Any, Any]:
     return x, None
 
 
-def _shape(x: Any) -> tuple[int, ...]:
+def shape_of(x: Any) -> tuple[int, ...]:
     return x.shape if isinstance(x, (Dual, Directions)) else np.shape(x)
 
 
 def fit(t: Any, value: Any) -> Any:
     """Broadcast a tangent to the shape of its value (after an op with a larger constant)."""
-    vs = _shape(value)
-    if _shape(t) != vs:
+    vs = shape_of(value)
+    if shape_of(t) != vs:
         return np.broadcast_to(t, vs)
     return t
 
