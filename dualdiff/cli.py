@@ -36,14 +36,13 @@ from . import table
 from .api import derivative
 from .errors import DomainError
 from .expr import Expression, ExpressionError, parse
-from .validate import (
-    WORK_LIMIT,
+from .validate import WORK_LIMIT, validate
+from .workload import (
     count_operations,
     dual_seconds,
     estimate_seconds,
     format_duration,
     partial_orders,
-    validate,
 )
 
 __all__ = ["main", "parser"]

@@ -12,7 +12,8 @@ import pytest
 
 import dualdiff as dd
 from dualdiff.expr import parse
-from dualdiff.validate import estimate_seconds, validate
+from dualdiff.validate import validate
+from dualdiff.workload import estimate_seconds
 
 
 @pytest.mark.parametrize("rule", list(dd.RULES.values()), ids=lambda r: r.name)
