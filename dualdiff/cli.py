@@ -25,15 +25,14 @@ import math
 import os
 import sys
 import unicodedata
-import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import mpmath
-import numpy as np
 
 from . import table
 from .api import derivative
+from .cli_output import UsageError, plot, print_table, pyplot, say
 from .errors import DomainError
 from .expr import Expression, ExpressionError, parse
 from .validate import WORK_LIMIT, validate
@@ -103,10 +102,6 @@ parser.add_argument(
     "--range", nargs=2, type=_float_arg, metavar=("A", "B"), help="x range for --plot"
 )
 parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-
-
-class UsageError(Exception):
-    """Bad command-line input: exit status 2."""
 
 
 def _protect(argv: Sequence[str]) -> list[str]:
@@ -214,7 +209,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         expr = parse(args.expr)
     except ExpressionError as exc:
-        _say(f"dualdiff: bad expression: {exc.message}\n{exc.pointer()}", sys.stderr)
+        say(f"dualdiff: bad expression: {exc.message}\n{exc.pointer()}", sys.stderr)
         return 2
     if not 1 <= args.order <= MAX_ORDER:
         raise UsageError(f"--order must be between 1 and {MAX_ORDER}, got {args.order}")
@@ -243,7 +238,7 @@ def _run(args: argparse.Namespace) -> int:
         outside = [p[0] for p in points if not a <= p[0] <= b]
         if outside:
             raise UsageError(f"--at point {outside[0]!r} is outside --range {a:g} {b:g}")
-        plt = _pyplot()
+        plt = pyplot()
         if plt is None:
             return 1
     fn = expr if expr.variables else _constant(expr)
@@ -273,7 +268,8 @@ def _run(args: argparse.Namespace) -> int:
             row["status"] = {lab: r.status for lab, r in zip(labels, vrows, strict=True)}
     written = None
     if plt is not None:
-        written = _plot(plt, f, expr, variables[0], args, results, labels[0])
+        d = _derivative(f, (0,) * args.order, False)
+        written = plot(plt, f, d, expr, variables[0], args, results, labels[0])
     if args.json:
         # strict JSON: a round trip turns inf and nan into the strings "Infinity", "NaN"
         clean = json.loads(json.dumps(results), parse_constant=str)
@@ -283,18 +279,18 @@ def _run(args: argparse.Namespace) -> int:
             out["ok"] = report.ok
         if written is not None:
             out["plot"] = written
-        _say(json.dumps(out, indent=2), sys.stdout)
+        say(json.dumps(out, indent=2), sys.stdout)
     else:
         if results:
-            _print_table(expr.text, variables, labels, results, report is not None)
+            print_table(expr.text, variables, labels, results, report is not None)
         if written is not None:
-            _say(f"wrote {written}", sys.stdout)
+            say(f"wrote {written}", sys.stdout)
     if report is not None and not report.ok:
         if not report.compared:
             why = "nothing compared: mpmath cannot evaluate f around any of the points"
         else:
             why = "dualdiff and mpmath disagree"
-        _say(f"dualdiff: validation FAILED: {why}", sys.stderr)
+        say(f"dualdiff: validation FAILED: {why}", sys.stderr)
         return 1
     return 0
 
@@ -306,90 +302,6 @@ def _hessian(derivs: dict[str, float], wrts: Sequence[tuple[int, ...]], labels: 
     for (i, j), lab in zip(wrts, labels, strict=True):
         h[i][j] = h[j][i] = derivs[lab]
     return h
-
-
-def _print_table(text: str, variables: Sequence[str], labels: Sequence[str],
-                 results: list[dict[str, Any]], validated: bool) -> None:  # fmt: skip
-    header = [*variables, "f", *labels]
-    if validated:
-        for lab in labels:
-            header += [f"mpmath {lab}", "rel err", "status"]
-    rows = []
-    for r in results:
-        cells = [repr(v) for v in r["at"].values()] + [repr(r["f"])]
-        cells += [repr(r["derivatives"][lab]) for lab in labels]
-        if validated:
-            for lab in labels:
-                ref = r["mpmath"][lab]
-                cells += [ref or "-", f"{r['rel_error'][lab]:.2e}", r["status"][lab]]
-        rows.append(cells)
-    widths = [max(len(h), *(len(c[i]) for c in rows)) for i, h in enumerate(header)]
-    lines = [f"f = {text}"]
-    for cells in (header, *rows):
-        lines.append("  ".join(c.rjust(w) for c, w in zip(cells, widths, strict=True)))
-    _say("\n".join(lines), sys.stdout)
-
-
-def _pyplot() -> Any:
-    """matplotlib.pyplot on the Agg backend, or None (with a message) if it is missing."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        _say(
-            "dualdiff: --plot needs matplotlib, which is not installed: "
-            "pip install 'dualdiff-ad[plot]'",
-            sys.stderr,
-        )
-        return None
-    return plt
-
-
-def _plot(plt: Any, f: Any, expr: Expression, v: str, args: argparse.Namespace,
-          results: list[dict[str, Any]], label: str) -> str:  # fmt: skip
-    """Draw f and its derivative of order --order; return the name of the file written."""
-    name = args.plot
-    ext = os.path.splitext(name)[1][1:].lower()
-    if not ext:  # matplotlib would add ".png" itself: say so
-        name, ext = name.rstrip(".") + ".png", "png"
-    a, b = args.range
-    xs = np.linspace(a, b, 400)
-    d = _derivative(f, (0,) * args.order, False)
-    with np.errstate(all="ignore"):
-        ys = np.broadcast_to(np.asarray(f(xs), dtype=float), xs.shape)
-        dys = np.broadcast_to(np.asarray(d(xs), dtype=float), xs.shape)
-    if not np.isfinite(ys).any():
-        raise DomainError(f"f = {expr.text} has no finite value on --range {a:g} {b:g}")
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    try:
-        if ext not in fig.canvas.get_supported_filetypes():
-            known = ", ".join(sorted(fig.canvas.get_supported_filetypes()))
-            raise UsageError(f"cannot write a plot as .{ext}: use one of {known}")
-        text = expr.text if len(expr.text) <= 60 else expr.text[:57] + "..."
-        ax.plot(xs, ys, label=f"f({v}) = {text}")
-        ax.plot(xs, dys, label=label, linestyle="--")
-        if results:
-            px = [r["at"][v] for r in results]
-            ax.plot(px, [r["f"] for r in results], "o", color="C0", label="--at points")
-            ax.plot(px, [r["derivatives"][label] for r in results], "o", color="C1")
-        ax.axhline(0, color="0.8", linewidth=0.8)
-        what = "f'" if args.order == 1 else label.split("(")[0]
-        ax.set_title(f"f and {what} for f({v}) = {text}")
-        ax.set_xlabel(v)
-        ax.set_ylabel("value")
-        ax.legend()
-        with warnings.catch_warnings():  # a long legend: a looser layout, not a warning
-            warnings.simplefilter("ignore")
-            fig.tight_layout()
-        try:
-            fig.savefig(name, format=ext)
-        except (OSError, ValueError) as exc:
-            raise UsageError(f"cannot write the plot to {name!r}: {exc}") from None
-    finally:
-        plt.close(fig)
-    return name
 
 
 def _demo() -> int:
@@ -406,22 +318,12 @@ def _demo() -> int:
             f"{x:6.2f} {f(x):22.17g} {f.prime(x):22.17g} {ref_s:>22} {f.prime.prime(x):22.17g}"
         )
     lines.append('\ntry: dualdiff "x**2*sin(x)" --at 1.0 --validate   (dualdiff --help for more)')
-    _say("\n".join(lines), sys.stdout)
+    say("\n".join(lines), sys.stdout)
     return 0
 
 
 def _sin(x: Any) -> Any:
     return table.sin(x)
-
-
-def _say(text: str, file: Any) -> None:
-    """Print ``text``, escaping what the stream's encoding cannot show (θ on a latin-1 tty)."""
-    encoding = getattr(file, "encoding", None) or "utf-8"
-    try:
-        text.encode(encoding)
-    except (UnicodeError, LookupError):
-        text = text.encode("ascii", "backslashreplace").decode("ascii")
-    print(text, file=file)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -446,22 +348,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.plot = None if args.plot is None else _unmark(args.plot)
         return _run(args)
     except UsageError as exc:
-        _say(f"dualdiff: {exc}", sys.stderr)
+        say(f"dualdiff: {exc}", sys.stderr)
         return 2
     except (DomainError, ZeroDivisionError) as exc:
-        _say(f"dualdiff: {exc}", sys.stderr)
+        say(f"dualdiff: {exc}", sys.stderr)
         return 1
     except OverflowError as exc:
-        _say(f"dualdiff: a value overflows a float ({exc})", sys.stderr)
+        say(f"dualdiff: a value overflows a float ({exc})", sys.stderr)
         return 1
     except BrokenPipeError:  # dualdiff ... | head: the reader has gone; stay quiet
         _silence_stdout()
         return 1
     except KeyboardInterrupt:
-        _say("dualdiff: interrupted", sys.stderr)
+        say("dualdiff: interrupted", sys.stderr)
         return 130
     except Exception as exc:  # a bug: still no traceback, but say what it was
-        _say(f"dualdiff: internal error, please report: {type(exc).__name__}: {exc}", sys.stderr)
+        say(f"dualdiff: internal error, please report: {type(exc).__name__}: {exc}", sys.stderr)
         return 1
 
 
