@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .directions import Directions, _padded
+from .directions import Directions, padded
 from .kinds import is_dual, is_lazy, is_scalar, like
 
 __all__ = ["lincomb", "scale", "tie_weights"]
@@ -31,7 +31,7 @@ _INF = math.inf
 
 def _raw(x: Any, nd: int) -> Any:
     """The numbers of a factor, a Directions padded to value ndim ``nd`` so that it broadcasts."""
-    return _padded(x.array, nd) if type(x) is Directions else x
+    return padded(x.array, nd) if type(x) is Directions else x
 
 
 def nan_free(r: Any) -> bool:

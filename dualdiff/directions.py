@@ -30,7 +30,7 @@ def _vaxis(axis: Any, ndim: int) -> Any:
     return a % ndim + 1
 
 
-def _padded(a: Any, ndim: int) -> Any:
+def padded(a: Any, ndim: int) -> Any:
     """The direction array ``a`` viewed with value ndim ``ndim`` (axes inserted after k)."""
     extra = ndim - (a.ndim - 1)
     if extra <= 0:
@@ -92,7 +92,7 @@ class Directions:
         if a.ndim == b.ndim:
             return a, b
         nd = max(a.ndim, b.ndim) - 1
-        return _padded(a, nd), _padded(b, nd)
+        return padded(a, nd), padded(b, nd)
 
     def __add__(self, other: Any) -> Any:
         if type(other) is Directions:
@@ -129,21 +129,21 @@ class Directions:
             return _wrap(self.array * other)
         if to is _NDARRAY:
             a = self.array
-            return _wrap((a if other.ndim < a.ndim else _padded(a, other.ndim)) * other)
+            return _wrap((a if other.ndim < a.ndim else padded(a, other.ndim)) * other)
         if to is Directions:
             raise TypeError(
                 "two vector-mode tangents met: nested vector mode is not supported; "
                 "use chunk=1 for one of the two levels"
             )
         if _is_constant(other):
-            return _wrap(_padded(self.array, getattr(other, "ndim", 0)) * other)
+            return _wrap(padded(self.array, getattr(other, "ndim", 0)) * other)
         return NotImplemented
 
     __rmul__ = __mul__
 
     def __truediv__(self, other: Any) -> Any:
         if _is_constant(other):
-            return Directions(_padded(self.array, getattr(other, "ndim", 0)) / other)
+            return Directions(padded(self.array, getattr(other, "ndim", 0)) / other)
         return NotImplemented
 
     # --- NumPy protocols ----------------------------------------------------------------------
@@ -298,7 +298,7 @@ def _expand_dims(a: Directions, axis: Any) -> Directions:
 
 def _broadcast_to(a: Directions, shape: Any) -> Directions:
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
-    return Directions(np.broadcast_to(_padded(a.array, len(shape)), (a.k, *shape)))
+    return Directions(np.broadcast_to(padded(a.array, len(shape)), (a.k, *shape)))
 
 
 def _concatenate(arrays: Any, axis: int | None = 0) -> Directions:
@@ -313,9 +313,7 @@ def _where(cond: Any, a: Any, b: Any) -> Directions:
     k = a.k if type(a) is Directions else b.k
     shape = np.broadcast_shapes(np.shape(cond), shape_of(a), shape_of(b))
     nd = len(shape)
-    return Directions(
-        np.where(cond, _padded(_arr(a, shape, k), nd), _padded(_arr(b, shape, k), nd))
-    )
+    return Directions(np.where(cond, padded(_arr(a, shape, k), nd), padded(_arr(b, shape, k), nd)))
 
 
 def shape_of(t: Any) -> tuple[int, ...]:
