@@ -27,7 +27,7 @@ from . import table
 from .conventions import lincomb, scale
 from .dual import Dual, fit, fmt, is_constant, make, parts, speedups, top_tag
 from .errors import DomainError, ZeroDivisionDomainError
-from .kinds import base_value, is_mpf, like
+from .kinds import base_value, is_mpf, is_number, like
 
 __all__ = [
     "OPERATORS", "Operator", "add", "divide", "multiply", "negative", "pow_value", "power",
@@ -196,14 +196,10 @@ def divide(a: Any, b: Any) -> Any:
     return _done("divide", (a, b), make(v, t, tag))
 
 
-def _is_scalar(x: Any) -> bool:
-    return type(x) is float or type(x) is int or isinstance(x, _MPF)
-
-
 def pow_value(x: Any, n: Any) -> Any:
     """x**n for the value kinds: x*x for n = 2; DomainError or OverflowError for scalars where
     Python or mpmath would leave the reals or overflow (as float ** does)."""
-    if _is_scalar(x) and _is_scalar(n):
+    if is_number(x) and is_number(n):
         if x == 0 and n < 0:
             raise DomainError(f"pow: x**{fmt(n)} needs x != 0, got x = {fmt(x)}")
         if x < 0 and not _is_integer(n):
@@ -221,7 +217,7 @@ def pow_value(x: Any, n: Any) -> Any:
             if "int too large" in str(exc):
                 raise  # Python's own words for an exponent no float can hold
             raise _pow_overflow(x, n) from None
-    if _is_scalar(n) and n == 2 and not isinstance(x, Dual):
+    if is_number(n) and n == 2 and not isinstance(x, Dual):
         return x * x
     return x**n
 
@@ -241,7 +237,7 @@ def _pow_overflow(x: Any, n: Any) -> OverflowError:
 def _pow_slope(x: Any, n: Any) -> Any:
     """d/dx x**n = n x**(n-1): 2x for n = 2; at x = 0: 0 for n = 0 or n > 1, +inf for 0 < n < 1
     (at every order: a nested x at 0 gets infinite slopes, not a DomainError)."""
-    if _is_scalar(n):
+    if is_number(n):
         if n == 2:
             return 2 * x
         if n == 0:
@@ -249,7 +245,7 @@ def _pow_slope(x: Any, n: Any) -> Any:
         if type(n) is float and is_mpf(x):
             n = _MPF(n)  # n - 1 exact at the working precision
         b = base_value(x)
-        if type(b) is float or type(b) is int or isinstance(b, _MPF):
+        if is_number(b):
             return n * _pow_edge(x, n - 1)
         with np.errstate(divide="ignore", invalid="ignore"):
             return n * x ** (n - 1)
@@ -273,7 +269,7 @@ def _pow_edge(x: Any, m: Any) -> Any:
 def _log_base(a: Any, what: str, exponent: Any) -> Any:
     """ln(a) for the a**x rule, at the precision of the exponent; ln(0) = -inf, so that
     0·ln(0) = 0 by the NaN policy."""
-    if _is_scalar(a):
+    if is_number(a):
         if a < 0:
             raise DomainError(f"pow: {what} needs {what[0]} >= 0, got {what[0]} = {fmt(a)}")
         if a == 0:
@@ -297,11 +293,11 @@ def power(a: Any, b: Any) -> Any:
     if lv is None:
         return NotImplemented
     tag, xv, xt, nv, nt = lv
-    if nt is None or (_is_scalar(nt) and nt == 0):  # x**n, n constant (or not moving)
+    if nt is None or (is_number(nt) and nt == 0):  # x**n, n constant (or not moving)
         y = pow_value(xv, nv)
         t = 0.0 * nt if xt is None else scale(_pow_slope(xv, nv), xt)
         return _done("power", (a, b), make(y, t, tag))
-    if xt is not None and _is_scalar(xt) and xt == 0:
+    if xt is not None and is_number(xt) and xt == 0:
         xt = None  # a zero tangent: the a**x rule, no ln needed for the base's tangent
     lnx = _log_base(xv, "a**x" if xt is None else "x**y", nv)
     y = pow_value(xv, nv)

@@ -22,6 +22,7 @@ import numpy as np
 
 from .directions import Directions
 from .dual import ASSIGN, Dual, make, shape_of
+from .kinds import is_mpf
 
 __all__ = ["assign", "copies", "own", "zeros_in_layout"]
 
@@ -61,13 +62,9 @@ def zeros_in_layout(shape: tuple[int, ...], like: Any) -> Any:
 
 def _zeros(shape: tuple[int, ...], like: Any) -> Any:
     """Zeros of ``shape``: mpf zeros in an object array where ``like`` holds mpf numbers."""
-    if _holds_mpf(like):
+    if is_mpf(like):
         return np.full(shape, _MPF(0), dtype=object)
     return np.zeros(shape)
-
-
-def _holds_mpf(x: Any) -> bool:
-    return isinstance(x, _MPF) or (isinstance(x, _NDARRAY) and x.dtype == object)
 
 
 def _writable_tangent(d: Dual) -> Any:
@@ -141,11 +138,11 @@ def _put(c: Any, idx: Any, item: Any) -> Any:
             item = item.array
         elif np.any(item != 0):
             raise TypeError("a vector-mode tangent cannot take a tangent without directions")
-        if c.array.dtype != object and _holds_mpf(item):
+        if c.array.dtype != object and is_mpf(item):
             c = Directions(c.array.astype(object))  # mpf entries are not rounded to floats
         c.array[(slice(None), *key)] = item
         return c
-    if c.dtype != object and _holds_mpf(item):
+    if c.dtype != object and is_mpf(item):
         c = c.astype(object)
     c[idx] = item
     return c

@@ -18,7 +18,9 @@ import numpy as np
 
 from .directions import Directions
 
-__all__ = ["base_value", "is_dual", "is_lazy", "is_mpf", "is_scalar", "like"]
+__all__ = [
+    "base_value", "is_dual", "is_lazy", "is_mpf", "is_number", "is_scalar", "is_single", "like",
+]  # fmt: skip
 
 _MPF = mpmath.mpf
 _NDARRAY = np.ndarray
@@ -63,6 +65,18 @@ def is_scalar(x: Any) -> bool:
     """A single real number: float, int, bool, mpf or a NumPy scalar (not an array, not a Dual)."""
     tx = type(x)
     return tx is float or tx is int or tx is bool or isinstance(x, (_MPF, np.generic))
+
+
+def is_number(x: Any) -> bool:
+    """One real number computed by Python or mpmath: a float, an int or an mpf (not a bool, a
+    NumPy scalar, an array or a Dual). Domain errors and exact-at-zero rules apply to these."""
+    tx = type(x)
+    return tx is float or tx is int or isinstance(x, _MPF)
+
+
+def is_single(x: Any) -> bool:
+    """A value that is not an array (NumPy's, 0-d included, or a lazy one): a single number."""
+    return np.ndim(x) == 0 and not hasattr(x, "__array_function__")
 
 
 def is_lazy(x: Any) -> bool:

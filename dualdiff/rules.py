@@ -30,7 +30,7 @@ from . import hooks as _hooks
 from .conventions import lincomb, nan_free, scale
 from .dual import Dual, fmt, is_constant, parts, top_tag
 from .errors import DomainError
-from .kinds import base_value, is_mpf
+from .kinds import base_value, is_mpf, is_number
 
 __all__ = ["FUNCTIONS", "RULES", "Domain", "Rule", "listing", "register", "unregister"]
 
@@ -166,7 +166,7 @@ def _unary_dual(rule: Rule, d: Dual) -> Dual:
     v = d._v
     y = rule.fn(v)
     b = base_value(v)
-    scalar = type(b) is float or isinstance(b, _MPF)
+    scalar = is_number(b)
     try:
         if rule.singular and not scalar:
             with np.errstate(divide="ignore", invalid="ignore"):  # infinite slopes at edges

@@ -22,7 +22,7 @@ import numpy as np
 from .conventions import tie_weights
 from .dual import Dual, fmt
 from .errors import DomainError
-from .kinds import base_value, is_mpf, like
+from .kinds import base_value, is_mpf, is_single, like
 from .rules import FUNCTIONS, RULES, Domain, register
 
 __all__ = ["log"]
@@ -45,7 +45,7 @@ def _zero(x: Any) -> Any:
     b = base_value(x)
     if isinstance(b, _MPF):
         return _MPF(0)
-    if np.ndim(b) == 0 and not hasattr(b, "__array_function__"):
+    if is_single(b):
         return 0.0
     return np.zeros_like(b, dtype=np.float64) if isinstance(b, _NDARRAY) else b * 0.0
 
@@ -82,7 +82,7 @@ def _pi_const(x: Any) -> Any:
 def _copysign1(b: Any) -> Any:
     """The sign bit of b as ±1 (so -0.0 gives -1), of the kind of b's value."""
     v = base_value(b)
-    if np.ndim(v) == 0 and not hasattr(v, "__array_function__"):
+    if is_single(v):
         return like(math.copysign(1.0, v) if not isinstance(v, _MPF) else (1 if v >= 0 else -1), b)
     return np.copysign(1.0, v)
 
@@ -90,7 +90,7 @@ def _copysign1(b: Any) -> Any:
 def _ratio0(n: Any, d: Any) -> Any:
     """n / d, taken as 0 where d == 0 (the convention at the kink of hypot and arctan2)."""
     dv = base_value(d)
-    if np.ndim(dv) == 0 and not hasattr(dv, "__array_function__"):
+    if is_single(dv):
         return 0.0 * n if dv == 0 else n / d
     with np.errstate(divide="ignore", invalid="ignore"):
         q = n / d
@@ -179,7 +179,7 @@ def _sinc_slope(x: Any, y: Any) -> Any:
         series = series * x2 + ck
     series = series * x
     reduced = x - 2 * rint(x / 2)  # cos(πx) = cos(πr) with r exact: no phase error for large x
-    if np.ndim(b) == 0 and not hasattr(b, "__array_function__"):
+    if is_single(b):
         return series if builtins.abs(b) < 0.5 else (cos(pi * reduced) - y) / x
     small = np.abs(b) < 0.5
     safe = np.where(small, 1.0, x)
