@@ -84,9 +84,7 @@ def scale(s: Any, t: Any) -> Any:
     nd = len(r.shape)
     sa, ta = _raw(s, nd), _raw(t, nd)
     zero = ((sa == 0) & _isinf(ta)) | (_isinf(sa) & (ta == 0))
-    fixed = np.where(
-        zero, 0.0 if not isinstance(r, _NDARRAY) or r.dtype != object else 0, _raw(r, nd)
-    )
+    fixed = np.where(zero, like(0.0, r), _raw(r, nd))
     return Directions(fixed) if type(r) is Directions else fixed
 
 

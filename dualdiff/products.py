@@ -129,13 +129,15 @@ def _interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None,
         y = np.interp(xv, xpv, fpv, left, right)  # nested levels come back here
     t = None
     if ft is not None:
-        j = np.clip(np.searchsorted(xpv, xb, side="right") - 1, 0, len(xpv) - 2)
+        j = _segment(xb, xpv)
         below, above = xb < xpv[0], xb > xpv[-1]
         w = np.where(below, 0.0, np.where(above, 1.0, (xb - knots[j]) / (knots[j + 1] - knots[j])))
         keep = np.where((below & (left is not None)) | (above & (right is not None)), 0.0, 1.0)
         t = (np.take(ft, j) * (1.0 - w) + np.take(ft, j + 1) * w) * keep
     if xt is not None:
-        seg = (np.take(fpv, range(1, len(xpv))) - np.take(fpv, range(len(xpv) - 1))) / np.diff(xpv)
+        seg = (np.take(fpv, range(1, len(xpv))) - np.take(fpv, range(len(xpv) - 1))) / np.diff(
+            knots
+        )  # knots: in mpf where the values are, so no knot gap rounds
         table = np.concatenate([np.zeros(1), seg, np.zeros(1)])
         jr = np.searchsorted(xpv, xb, side="right")
         jl = np.searchsorted(xpv, xb, side="left")
@@ -157,10 +159,15 @@ def _mpf_array(a: Any) -> Any:
     return np.array([mpmath.mpf(float(e)) for e in np.ravel(a)], dtype=object).reshape(np.shape(a))
 
 
+def _segment(xb: Any, xpv: Any) -> Any:
+    """The index j of the table segment [xp[j], xp[j+1]] that interp uses for x."""
+    return np.clip(np.searchsorted(xpv, xb, side="right") - 1, 0, len(xpv) - 2)
+
+
 def _interp_objects(xb: Any, xpv: Any, knots: Any, fp: Any, left: Any, right: Any) -> Any:
     """np.interp's formula, fp[j] + slope·(x - xp[j]), for mpf values (``knots`` is xp in
     mpf, ``xpv`` the same in floats for the search)."""
-    j = np.clip(np.searchsorted(xpv, xb, side="right") - 1, 0, len(xpv) - 2)
+    j = _segment(xb, xpv)
     f0, f1 = np.take(fp, j), np.take(fp, j + 1)
     y = f0 + (f1 - f0) / (knots[j + 1] - knots[j]) * (xb - knots[j])
     lo = np.take(fp, 0) if left is None else left

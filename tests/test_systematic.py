@@ -1291,6 +1291,7 @@ def _like_filled(x: Any, m: Any, like: Any, first: Any = None) -> Any:
 
 
 XP = np.array([-3.0, -1.0, 0.25, 1.0, 3.0])
+XP_INEXACT = np.array([-3.0, -0.7, 0.1, 0.3, 3.0])  # 0.3 - 0.1 rounds in floats
 FP = np.array([2.0, -1.0, 0.5, 1.5, -2.0])
 W6 = np.array([1.0, 2.0, 0.5, 3.0, 1.5, 2.5])
 
@@ -1424,6 +1425,13 @@ SPECS += [
         lambda x, m: np.interp(g(x, m), XP, FP),
         X5,
         ref=lambda x: _mp_interp(g(x, MP_OPS), XP, FP),
+    ),
+    S(
+        np.interp,
+        "interp, knot gaps inexact in binary",
+        lambda x, m: np.interp(g(x, m), XP_INEXACT, FP),
+        X5,
+        ref=lambda x: _mp_interp(g(x, MP_OPS), XP_INEXACT, FP),
     ),
     S(
         np.interp,
