@@ -111,32 +111,47 @@ def _scale(a: Any, e: Any) -> float:
     return float(2.0 ** np.round(np.log2(ne / na)))
 
 
+#: the largest block (k + 1)·n for which k directions share one call of expm or logm
+COMBINED_MAX = 64
+
+
+def _block(a: Any, es: list[Any]) -> Any:
+    """[[a, e₁, ..., e_m], [0, a, 0, ...], ..., [0, ..., 0, a]]: block upper triangular."""
+    zero = np.zeros(np.shape(base_value(a)))
+    m = len(es)
+    rows = [np.concatenate([a, *es], axis=-1)]
+    rows += [np.concatenate([zero] * j + [a] + [zero] * (m - j), axis=-1) for j in range(1, m + 1)]
+    return np.concatenate(rows, axis=-2)
+
+
 def _frechet(f: Any, a: Any, e: Any) -> Any:
     """L_f(a, e), the Fréchet derivative of the matrix function f at a in direction e: the
-    top-right block of f([[a, e], [0, a]]), f being this module's Dual-aware expm or logm."""
+    top-right block of f([[a, e], [0, a]]), f being this module's Dual-aware expm or logm.
+
+    k directions e₁ ... e_k share one call where the block is small: the first block row of
+    f([[a, e₁, ..., e_k], [0, I_k ⊗ a]]) is [f(a), L(a, e₁), ..., L(a, e_k)] (by the Cauchy
+    integral, as (z - I_k ⊗ a)⁻¹ = I_k ⊗ (z - a)⁻¹)."""
     n = np.shape(base_value(a))[-1]
-    if _directions_in_value(e):
-        if type(e) is Directions and top_tag(a) < 0:  # vector mode: one batched call
-            s = _scale(a, e)
-            arr = e.array / s
-            aa = np.broadcast_to(a, arr.shape)
-            block = np.concatenate(
-                [np.concatenate([aa, arr], -1), np.concatenate([np.zeros_like(aa), aa], -1)], -2
-            )
-            return Directions(f(block)[..., :n, n:] * s)
-        return _stack_directions([_frechet(f, a, _pick(e, i)) for i in range(_k(e))])
-    s = _scale(a, e)
-    zero = np.zeros(np.shape(base_value(a)))
-    block = np.concatenate(
-        [np.concatenate([a, e / s], axis=-1), np.concatenate([zero, a], axis=-1)], axis=-2
-    )
-    return f(block)[..., :n, n:] * s
+    s = _scale(a, e)  # L is linear in e: e is scaled to the size of a, and back
+    if not _directions_in_value(e):
+        return f(_block(a, [e / s]))[..., :n, n:] * s
+    k = _k(e)
+    if (k + 1) * n <= COMBINED_MAX:
+        r = f(_block(a, [_pick(e, i) / s for i in range(k)]))
+        return _stack_directions([r[..., :n, (i + 1) * n : (i + 2) * n] for i in range(k)]) * s
+    if type(e) is Directions and top_tag(a) < 0:  # vector mode: one batched call
+        arr = e.array / s
+        aa = np.broadcast_to(a, arr.shape)
+        block = np.concatenate(
+            [np.concatenate([aa, arr], -1), np.concatenate([np.zeros_like(aa), aa], -1)], -2
+        )
+        return Directions(f(block)[..., :n, n:] * s)
+    return _stack_directions([_frechet(f, a, _pick(e, i)) for i in range(k)])
 
 
 def _k(x: Any) -> int:
     """The number of directions in x (Directions, or a Dual holding them)."""
-    b = base_value(x)
-    return b.k
+    return base_value(x).k
 
 
 def _nonsingular(a: Any, who: str) -> None:
@@ -354,7 +369,9 @@ def lu_factor(
     av, at = a._v, a._t
     shape = np.shape(base_value(av))
     if len(shape) != 2 or shape[0] != shape[1]:
-        raise TypeError(f"scipy.linalg.lu_factor on Duals needs a square matrix, got shape {shape}")
+        raise TypeError(
+            f"scipy.linalg.lu_factor on Duals needs one square matrix, got shape {shape}"
+        )
     luv, piv = lu_factor(av, check_finite=check_finite)
     diag = np.diagonal(base_value(luv))
     if np.any(diag == 0):
