@@ -486,7 +486,7 @@ def test_hessian_against_mpmath(spec):
     np.testing.assert_allclose(got, ref, rtol=1e-8, atol=1e-10, err_msg=spec.name)
 
 
-@pytest.mark.parametrize("name", ["expm 2x2", "logm 2x2", "expm 3x3"])
+@pytest.mark.parametrize("name", ["expm 2x2", "expm 3x3"])  # logm shares the code
 def test_frechet_direction_by_direction(name, monkeypatch):
     """Where k directions do not share one block (large k·n), each gets its own: the batched
     call in vector mode, one block per direction inside nested Duals."""
