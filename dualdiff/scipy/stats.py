@@ -108,6 +108,11 @@ def _k(ref: Any, name: str) -> Any:
 # --- selection: NumPy's where, that keeps single numbers single ------------------------------
 
 
+def _like(ref: Any, c: float) -> Any:
+    """The constant c as an mpf where ref computes in mpmath, else as it is."""
+    return mp.mpf(c) if is_mpf(ref) else c
+
+
 def _single(v: Any) -> bool:
     return is_single(base_value(v))
 
@@ -128,7 +133,10 @@ def _where(cond: Any, a: Any, b: Any) -> Any:
     """``np.where(cond, a, b)``, a single number when all three are (Duals keep their tangents;
     where ``cond`` is false the result carries b's, a constant's zero)."""
     out = np.where(cond, a, b)
-    return out[()] if _single(cond) and _single(a) and _single(b) else out
+    if not (_single(cond) and _single(a) and _single(b)):
+        return out
+    out = out[()]
+    return float(out) if type(out) is np.float64 else out  # numbers compute as numbers
 
 
 def _apply(ok: Any, f: Callable[[Any], Any], x: Any, safe: float, edge: Any) -> Any:
@@ -139,6 +147,12 @@ def _apply(ok: Any, f: Callable[[Any], Any], x: Any, safe: float, edge: Any) -> 
 def _log(p: Any) -> Any:
     """ln p, with ln 0 = -inf (a constant there)."""
     return _apply(_mask(_v(p) > 0), _f.ln, p, 1.0, -_INF)
+
+
+def _pow0(y: Any, e: Any) -> Any:
+    """y**e for y >= 0, and SciPy's inf at y = 0 where e < 0 (a constant there)."""
+    pole = _mask((_v(y) == 0) & (_v(e) < 0))
+    return _where(pole, _INF, _where(pole, 1.0, y) ** e)
 
 
 def _xlog(a: Any, y: Any, f: Callable[[Any], Any], edge: float) -> Any:
@@ -371,6 +385,14 @@ class _Univariate:
             return c.x - c.loc
         return (c.x - c.loc) / c.scale
 
+    def _steps(self, z: Any) -> tuple[Any, Any]:
+        """(z, 0) for a continuous distribution. A discrete one's floor(k - loc) has slope 0 at
+        every order: it goes in as a plain whole number (the incomplete functions take it as
+        their shape, which may not be a Dual), and a zero of its kind keeps the result a Dual."""
+        if not self.discrete:
+            return z, 0.0
+        return _v(z), 0.0 * z
+
     def _density(self, method: str, x: Any, args: tuple, kwds: dict) -> Any:
         c = _Args(self, method, x, args, kwds)
         z = self._standard(c)
@@ -378,10 +400,11 @@ class _Univariate:
         zv = _v(z)
         if self.discrete:
             inside = _mask((lo <= zv) & (zv <= hi) & (_f.floor(zv) == zv))
-            zs = _f.floor(_where(inside, z, lo))  # the mass is a step function of k: slope 0
+            zs = _f.floor(_where(inside, z, lo))
         else:
             inside = _mask((lo < zv) & (zv < hi) if self.open else (lo <= zv) & (zv <= hi))
             zs = _where(inside, z, self._inner(*c.shapes))
+        zs, zero = self._steps(zs)
         if method in ("logpdf", "logpmf"):
             log = self._logpmf if self.discrete else self._logpdf
             val, edge = log(zs, *c.shapes), -_INF
@@ -392,7 +415,7 @@ class _Univariate:
             val, edge = self._pmf(zs, *c.shapes), 0.0
         else:
             val, edge = self._pdf(zs, *c.shapes) / c.scale, 0.0
-        return c.finish(_where(inside, val, edge), z)
+        return c.finish(_where(inside, val + zero, _like(z, edge)), z)
 
     def _tail(self, method: str, x: Any, args: tuple, kwds: dict) -> Any:
         c = _Args(self, method, x, args, kwds)
@@ -405,9 +428,9 @@ class _Univariate:
         else:
             zv = _v(z)
             inside = _mask((lo < zv) & (zv < hi))
-        below, above = _EDGES[method]
-        zs = _where(inside, z, self._inner(*c.shapes))
-        val = getattr(self, "_" + method)(zs, *c.shapes)
+        below, above = (_like(z, e) for e in _EDGES[method])
+        zs, zero = self._steps(_where(inside, z, self._inner(*c.shapes)))
+        val = getattr(self, "_" + method)(zs, *c.shapes) + zero
         return c.finish(_where(inside, val, _where(_mask(zv >= hi), above, below)), z)
 
     def _quantile(self, method: str, q: Any, args: tuple, kwds: dict) -> Any:
@@ -678,10 +701,10 @@ class _Uniform(_Univariate):
     lo, hi = 0.0, 1.0
 
     def _logpdf(self, z: Any) -> Any:
-        return 0.0
+        return 0.0 * z  # constant, and a Dual of x's kind (slope 0)
 
     def _pdf(self, z: Any) -> Any:
-        return 1.0
+        return 1.0 + 0.0 * z
 
     def _cdf(self, z: Any) -> Any:
         return z
@@ -693,15 +716,42 @@ class _Uniform(_Univariate):
         return q
 
 
-class _WeibullMin(_Univariate):
+class _PowerLaw(_Univariate):
+    """A density z^e1 (1 - z)^e2 exp(rest) near the ends of its support, given by ``_terms``:
+    logpdf with xlogy and xlog1py; the pdf is exp(logpdf), but at the ends the product itself,
+    so that a density vanishing there keeps its slope (x e^(-x) at 0 has slope 1)."""
+
+    def _terms(self, z: Any, *shapes: Any) -> tuple[list[tuple[Any, Any, bool]], Any]:
+        """[(exponent, y, whether the base is 1 + y rather than y)], and the rest (a log)."""
+        raise NotImplementedError
+
+    def _logpdf(self, z: Any, *shapes: Any) -> Any:
+        terms, rest = self._terms(z, *shapes)
+        for e, y, shifted in terms:
+            rest = rest + (_xlog1py(e, y) if shifted else _xlogy(e, y))
+        return rest
+
+    def _pdf(self, z: Any, *shapes: Any) -> Any:
+        pdf = _f.exp(self._logpdf(z, *shapes))
+        end = _mask((_v(z) == self.lo) | (_v(z) == self.hi))
+        if not np.any(end):
+            return pdf
+        terms, rest = self._terms(_where(end, z, self._inner()), *shapes)
+        direct = _f.exp(rest)
+        for e, y, shifted in terms:
+            direct = direct * _pow0(1 + y if shifted else y, e)
+        return _where(end, direct, pdf)
+
+
+class _WeibullMin(_PowerLaw):
     """The Weibull (minimum) distribution, shape c: sf(z) = exp(-z^c), z >= 0."""
 
     name = "weibull_min"
     shapes = (("c", _POSITIVE),)
     lo = 0.0
 
-    def _logpdf(self, z: Any, c: Any) -> Any:
-        return _f.ln(c) + _xlogy(c - 1, z) - z**c
+    def _terms(self, z: Any, c: Any) -> tuple[list[tuple[Any, Any, bool]], Any]:
+        return [(c - 1, z, False)], _f.ln(c) - z**c
 
     def _cdf(self, z: Any, c: Any) -> Any:
         return -_f.expm1(-(z**c))
@@ -716,7 +766,7 @@ class _WeibullMin(_Univariate):
         return (-_f.log1p(-q)) ** (1.0 / c)
 
 
-class _Gamma(_Univariate):
+class _Gamma(_PowerLaw):
     """The gamma distribution, shape a: pdf(z) = z^(a-1) exp(-z)/Γ(a), z >= 0."""
 
     name = "gamma"
@@ -724,8 +774,8 @@ class _Gamma(_Univariate):
     lo = 0.0
     notes: ClassVar[dict[str, str]] = {"cdf family": _NO_SHAPE_SLOPE.format("a", "gamma")}
 
-    def _logpdf(self, z: Any, a: Any) -> Any:
-        return _xlogy(a - 1.0, z) - z - _sp.gammaln(a)
+    def _terms(self, z: Any, a: Any) -> tuple[list[tuple[Any, Any, bool]], Any]:
+        return [(a - 1.0, z, False)], -z - _sp.gammaln(a)
 
     def _cdf(self, z: Any, a: Any) -> Any:
         return _gammainc(a, z)
@@ -734,7 +784,7 @@ class _Gamma(_Univariate):
         return _gammaincc(a, z)
 
 
-class _Chi2(_Univariate):
+class _Chi2(_PowerLaw):
     """The chi-squared distribution, df degrees of freedom: gamma(df/2, scale=2)."""
 
     name = "chi2"
@@ -742,8 +792,9 @@ class _Chi2(_Univariate):
     lo = 0.0
     notes: ClassVar[dict[str, str]] = {"cdf family": _NO_SHAPE_SLOPE.format("df", "gamma")}
 
-    def _logpdf(self, z: Any, df: Any) -> Any:
-        return _xlogy(df / 2.0 - 1, z) - z / 2.0 - _sp.gammaln(df / 2.0) - _k(z, "log2") * df / 2.0
+    def _terms(self, z: Any, df: Any) -> tuple[list[tuple[Any, Any, bool]], Any]:
+        rest = -z / 2.0 - _sp.gammaln(df / 2.0) - _k(z, "log2") * df / 2.0
+        return [(df / 2.0 - 1, z, False)], rest
 
     def _cdf(self, z: Any, df: Any) -> Any:
         return _gammainc(df / 2.0, z / 2.0)
@@ -752,7 +803,7 @@ class _Chi2(_Univariate):
         return _gammaincc(df / 2.0, z / 2.0)
 
 
-class _Beta(_Univariate):
+class _Beta(_PowerLaw):
     """The beta distribution, shapes a, b: pdf(z) = z^(a-1) (1-z)^(b-1)/B(a, b), 0 <= z <= 1."""
 
     name = "beta"
@@ -760,8 +811,8 @@ class _Beta(_Univariate):
     lo, hi = 0.0, 1.0
     notes: ClassVar[dict[str, str]] = {"cdf family": _NO_SHAPE_SLOPE.format("a or b", "beta")}
 
-    def _logpdf(self, z: Any, a: Any, b: Any) -> Any:
-        return _xlog1py(b - 1.0, -z) + _xlogy(a - 1.0, z) - _sp.betaln(a, b)
+    def _terms(self, z: Any, a: Any, b: Any) -> tuple[list[tuple[Any, Any, bool]], Any]:
+        return [(b - 1.0, -z, True), (a - 1.0, z, False)], -_sp.betaln(a, b)
 
     def _cdf(self, z: Any, a: Any, b: Any) -> Any:
         return _betainc(a, b, z)

@@ -1,0 +1,529 @@
+"""dualdiff.scipy.stats: values against scipy.stats, derivatives against mpmath.
+
+One table (``TABLE``): a distribution, its parameters and the points where every one of its
+methods is checked. The reference for derivatives is an mpmath re-implementation of each
+density, distribution function and quantile (``MP``, written with mpmath's own functions:
+loggamma, ncdf, erfinv, betainc, gammainc, hyp2f1, ...), differentiated by ``mpmath.diff`` at
+30 digits; none of dualdiff's code is involved. Each case runs in every mode: float Duals (one
+argument seeded at a time), arrays (all points at once), mpf (at 30 digits), vector mode
+(``dd.gradient`` in the parameters, chunk 1 and the default) and nested (``dd.hessian`` of a
+log-likelihood).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import mpmath as mp
+import numpy as np
+import pytest
+
+sst = pytest.importorskip("scipy.stats")
+
+import dualdiff as dd  # noqa: E402
+from dualdiff.scipy import stats  # noqa: E402
+
+# --- mpmath re-implementations, in standard form (z = (x - loc)/scale; k - loc) --------------
+
+
+def _t_cdf(z: Any, df: Any) -> Any:
+    c = mp.gamma((df + 1) / 2) / (mp.sqrt(mp.pi * df) * mp.gamma(df / 2))
+    return mp.mpf(1) / 2 + z * c * mp.hyp2f1(0.5, (df + 1) / 2, 1.5, -z * z / df)
+
+
+def _reg_beta(a: Any, b: Any, lo: Any, hi: Any) -> Any:
+    return mp.betainc(a, b, lo, hi, regularized=True)
+
+
+def _reg_gamma(a: Any, lo: Any, hi: Any) -> Any:
+    return mp.gammainc(a, lo, hi, regularized=True)
+
+
+def _probit(q: Any) -> Any:
+    return mp.sqrt(2) * mp.erfinv(2 * q - 1)
+
+
+# name -> method -> f(z, *shapes); logpdf (logpmf) in z, ppf in q
+MP: dict[str, dict[str, Callable[..., Any]]] = {
+    "norm": {
+        "logpdf": lambda z: -z * z / 2 - mp.log(2 * mp.pi) / 2,
+        "cdf": lambda z: mp.ncdf(z),
+        "sf": lambda z: mp.ncdf(-z),
+        "ppf": _probit,
+    },
+    "lognorm": {
+        "logpdf": lambda z, s: -(mp.log(z) ** 2) / (2 * s * s) - mp.log(s * z * mp.sqrt(2 * mp.pi)),
+        "cdf": lambda z, s: mp.ncdf(mp.log(z) / s),
+        "sf": lambda z, s: mp.ncdf(-mp.log(z) / s),
+        "ppf": lambda q, s: mp.exp(s * _probit(q)),
+    },
+    "t": {
+        "logpdf": lambda z, df: (
+            mp.loggamma((df + 1) / 2)
+            - mp.loggamma(df / 2)
+            - mp.log(mp.pi * df) / 2
+            - (df + 1) / 2 * mp.log(1 + z * z / df)
+        ),
+        "cdf": _t_cdf,
+        "sf": lambda z, df: _t_cdf(-z, df),
+    },
+    "cauchy": {
+        "logpdf": lambda z: -mp.log(mp.pi * (1 + z * z)),
+        "cdf": lambda z: mp.mpf(1) / 2 + mp.atan(z) / mp.pi,
+        "sf": lambda z: mp.mpf(1) / 2 - mp.atan(z) / mp.pi,
+        "ppf": lambda q: mp.tan(mp.pi * (q - mp.mpf(1) / 2)),
+    },
+    "laplace": {
+        "logpdf": lambda z: -mp.log(2) - abs(z),
+        "cdf": lambda z: 1 - mp.exp(-z) / 2 if z > 0 else mp.exp(z) / 2,
+        "sf": lambda z: mp.exp(-z) / 2 if z > 0 else 1 - mp.exp(z) / 2,
+        "ppf": lambda q: -mp.log(2 * (1 - q)) if q > 0.5 else mp.log(2 * q),
+    },
+    "logistic": {
+        "logpdf": lambda z: -z - 2 * mp.log(1 + mp.exp(-z)),
+        "cdf": lambda z: 1 / (1 + mp.exp(-z)),
+        "sf": lambda z: 1 / (1 + mp.exp(z)),
+        "ppf": lambda q: mp.log(q / (1 - q)),
+    },
+    "expon": {
+        "logpdf": lambda z: -z,
+        "cdf": lambda z: 1 - mp.exp(-z),
+        "sf": lambda z: mp.exp(-z),
+        "ppf": lambda q: -mp.log(1 - q),
+    },
+    "uniform": {
+        "logpdf": lambda z: mp.mpf(0),
+        "cdf": lambda z: z,
+        "sf": lambda z: 1 - z,
+        "ppf": lambda q: q,
+    },
+    "weibull_min": {
+        "logpdf": lambda z, c: mp.log(c) + (c - 1) * mp.log(z) - z**c,
+        "cdf": lambda z, c: 1 - mp.exp(-(z**c)),
+        "sf": lambda z, c: mp.exp(-(z**c)),
+        "ppf": lambda q, c: (-mp.log(1 - q)) ** (1 / c),
+    },
+    "gamma": {
+        "logpdf": lambda z, a: (a - 1) * mp.log(z) - z - mp.loggamma(a),
+        "cdf": lambda z, a: _reg_gamma(a, 0, z),
+        "sf": lambda z, a: _reg_gamma(a, z, mp.inf),
+    },
+    "chi2": {
+        "logpdf": lambda z, df: (
+            (df / 2 - 1) * mp.log(z) - z / 2 - mp.loggamma(df / 2) - df / 2 * mp.log(2)
+        ),
+        "cdf": lambda z, df: _reg_gamma(df / 2, 0, z / 2),
+        "sf": lambda z, df: _reg_gamma(df / 2, z / 2, mp.inf),
+    },
+    "beta": {
+        "logpdf": lambda z, a, b: (
+            (a - 1) * mp.log(z) + (b - 1) * mp.log(1 - z) - mp.log(mp.beta(a, b))
+        ),
+        "cdf": lambda z, a, b: _reg_beta(a, b, 0, z),
+        "sf": lambda z, a, b: _reg_beta(a, b, z, 1),
+    },
+    "poisson": {"logpmf": lambda k, mu: k * mp.log(mu) - mp.loggamma(k + 1) - mu},
+    "binom": {
+        "logpmf": lambda k, n, p: (
+            mp.loggamma(n + 1)
+            - mp.loggamma(k + 1)
+            - mp.loggamma(n - k + 1)
+            + k * mp.log(p)
+            + (n - k) * mp.log(1 - p)
+        )
+    },
+    "nbinom": {
+        "logpmf": lambda k, n, p: (
+            mp.loggamma(n + k)
+            - mp.loggamma(k + 1)
+            - mp.loggamma(n)
+            + n * mp.log(p)
+            + k * mp.log(1 - p)
+        )
+    },
+    "geom": {"logpmf": lambda k, p: (k - 1) * mp.log(1 - p) + mp.log(p)},
+    "bernoulli": {"logpmf": lambda k, p: k * mp.log(p) + (1 - k) * mp.log(1 - p)},
+}
+
+
+def reference(name: str, method: str) -> Callable[..., Any]:
+    """The mpmath function of (x, *shapes, loc[, scale]) for one method; the cdf of a discrete
+    distribution is the sum of its pmf (k is then a whole number)."""
+    rows = MP[name]
+    discrete = getattr(stats, name).discrete
+    log = rows["logpmf" if discrete else "logpdf"]
+
+    def cdf(z: Any, *s: Any) -> Any:
+        if discrete:
+            lo = getattr(stats, name).lo
+            return mp.fsum(mp.exp(log(mp.mpf(j), *s)) for j in range(int(lo), int(z) + 1))
+        return rows["cdf"](z, *s)
+
+    def sf(z: Any, *s: Any) -> Any:
+        return rows["sf"](z, *s) if "sf" in rows else 1 - cdf(z, *s)
+
+    std = {
+        "logpdf": log, "logpmf": log,
+        "pdf": lambda z, *s: mp.exp(log(z, *s)), "pmf": lambda z, *s: mp.exp(log(z, *s)),
+        "cdf": cdf, "sf": sf,
+        "logcdf": lambda z, *s: mp.log(cdf(z, *s)), "logsf": lambda z, *s: mp.log(sf(z, *s)),
+        "ppf": rows.get("ppf"),
+    }[method]  # fmt: skip
+    nshapes = len(getattr(stats, name).shapes)
+
+    def f(x: Any, *args: Any) -> Any:
+        shapes, loc = args[:nshapes], args[nshapes]
+        scale = args[nshapes + 1] if not discrete else mp.mpf(1)
+        if method == "ppf":
+            return std(x, *shapes) * scale + loc
+        value = std((x - loc) / scale, *shapes)
+        return (
+            value - mp.log(scale)
+            if method == "logpdf"
+            else value / (scale if method == "pdf" else 1)
+        )
+
+    return f
+
+
+# --- the table ------------------------------------------------------------------------------
+
+# distribution, shape parameters, loc, scale (None: discrete), points (x, or k)
+TABLE: list[tuple[str, tuple[float, ...], float, float | None, tuple[float, ...]]] = [
+    ("norm", (), 0.3, 1.7, (-2.1, 0.4, 3.3)),
+    ("lognorm", (0.8,), 0.2, 1.5, (0.5, 1.9, 4.0)),
+    ("t", (3.5,), -0.2, 1.3, (-3.0, -0.2, 0.9, 5.0)),  # -0.2: z = 0, the cdf's own branch
+    ("cauchy", (), 0.5, 2.0, (-7.0, 0.1, 1.5, 12.0)),
+    ("laplace", (), -0.4, 0.9, (-2.3, 0.1, 1.9)),
+    ("logistic", (), 0.25, 1.2, (-3.0, 0.7, 4.2)),
+    ("expon", (), 0.5, 2.0, (0.7, 2.0, 6.5)),
+    ("uniform", (), -1.0, 3.0, (-0.5, 0.7, 1.6)),
+    ("weibull_min", (1.7,), 0.1, 2.0, (0.4, 1.5, 4.4)),
+    ("gamma", (2.5,), 0.2, 1.5, (0.5, 2.8, 7.0)),
+    ("chi2", (3.5,), 0.0, 1.2, (0.6, 3.0, 9.0)),
+    ("beta", (2.5, 1.7), 0.1, 1.5, (0.3, 0.9, 1.4)),
+    ("poisson", (3.5,), 0.0, None, (0.0, 2.0, 6.0)),
+    ("binom", (12.0, 0.35), 0.0, None, (0.0, 4.0, 9.0)),
+    ("nbinom", (4.5, 0.4), 0.0, None, (0.0, 3.0, 11.0)),
+    ("geom", (0.3,), 0.0, None, (1.0, 3.0, 8.0)),
+    ("bernoulli", (0.3,), 0.0, None, (0.0, 1.0)),
+]
+QUANTILES = (0.02, 0.3, 0.5, 0.85)  # 0.5: cauchy's own branch
+#: the cdf family's shape parameters without a derivative (the incomplete functions' shapes)
+NO_SLOPE = {"t": {"df"}, "gamma": {"a"}, "chi2": {"df"}, "beta": {"a", "b"}, "binom": {"n"},
+            "nbinom": {"n"}}  # fmt: skip
+CDF_FAMILY = ("cdf", "logcdf", "sf", "logsf")
+
+
+def methods(name: str) -> list[str]:
+    dist = getattr(stats, name)
+    dens = ["pmf", "logpmf"] if dist.discrete else ["pdf", "logpdf"]
+    return [*dens, *CDF_FAMILY, *(["ppf"] if hasattr(dist, "ppf") else [])]
+
+
+CASES = [(row, m) for row in TABLE for m in methods(row[0])]
+IDS = [f"{row[0]}.{m}" for row, m in CASES]
+
+
+class Case:
+    """One (distribution, method) of the table: its arguments, calls and references."""
+
+    def __init__(self, row: tuple, method: str) -> None:
+        self.name, self.shapes, self.loc, self.scale, points = row
+        self.method = method
+        self.dist = getattr(stats, self.name)
+        self.points = QUANTILES if method == "ppf" else points
+        self.discrete = self.scale is None
+        self.names = (
+            [n for n, _ in self.dist.shapes] + ["loc"] + ([] if self.discrete else ["scale"])
+        )
+        self.params = [*self.shapes, self.loc] + ([] if self.discrete else [self.scale])
+
+    def call(self, x: Any, params: list[Any]) -> Any:
+        """dualdiff's method, parameters by keyword."""
+        return getattr(self.dist, self.method)(x, **dict(zip(self.names, params, strict=True)))
+
+    def scipy(self, x: Any) -> Any:
+        return getattr(getattr(sst, self.name), self.method)(x, *self.params)
+
+    def slopes(self) -> list[int]:
+        """The arguments (0: x, then the parameters) with a derivative to check against mpmath:
+        not k or loc of a discrete distribution (a step function: slope 0, checked apart), not the
+        shapes without one (TypeError, checked apart), nothing of a step quantile."""
+        if self.discrete and self.method == "ppf":
+            return []
+        out = [] if self.discrete else [0]
+        for i, n in enumerate(self.names, start=1):
+            if self.discrete and n == "loc":
+                continue
+            if self.method in CDF_FAMILY and n in NO_SLOPE.get(self.name, ()):
+                continue
+            out.append(i)
+        return out
+
+    def mp_point(self, x: float) -> list[Any]:
+        return [mp.mpf(x), *(mp.mpf(p) for p in self.params)]
+
+    def ref_slope(self, x: float, i: int, dps: int = 30) -> float | Any:
+        """d/d(argument i) of the mpmath re-implementation, by mpmath.diff at ``dps`` digits."""
+        f = reference(self.name, self.method)
+        with mp.workdps(dps):
+            args = self.mp_point(x)
+
+            def g(v: Any) -> Any:
+                return f(*args[:i], v, *args[i + 1 :])
+
+            return mp.diff(g, args[i])
+
+    def ref_value(self, x: float, dps: int = 30) -> Any:
+        with mp.workdps(dps):
+            return reference(self.name, self.method)(*self.mp_point(x))
+
+
+_REF: dict[tuple, Any] = {}
+
+
+def ref_slope(c: Case, x: float, i: int, dps: int = 30) -> Any:
+    key = (c.name, c.method, x, i, dps)
+    if key not in _REF:  # a constant -inf (log of a probability 0 past the support): slope 0
+        _REF[key] = 0.0 if mp.isinf(c.ref_value(x)) else c.ref_slope(x, i, dps)
+    return _REF[key]
+
+
+def close(got: Any, want: Any, rel: float) -> bool:
+    """Relative agreement, with an absolute floor of ``rel`` for references that vanish."""
+    if want == got:  # infinities included
+        return True
+    return abs(got - want) <= rel * max(abs(want), 1e-3)
+
+
+# --- values ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("row", "method"), CASES, ids=IDS)
+def test_values_match_scipy_and_mpmath(row: tuple, method: str) -> None:
+    c = Case(row, method)
+    x = np.array(c.points)
+    got = c.call(x, c.params)
+    np.testing.assert_allclose(got, c.scipy(x), rtol=1e-12, atol=0)
+    for xi, gi in zip(c.points, got, strict=True):
+        assert c.call(xi, c.params) == pytest.approx(gi, rel=1e-14, abs=0)  # as in arrays
+        if not (c.discrete and method == "ppf"):
+            assert close(gi, float(c.ref_value(xi)), 1e-13)
+
+
+# --- derivatives, in each mode --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("row", "method"), CASES, ids=IDS)
+def test_float_duals_match_mpmath(row: tuple, method: str) -> None:
+    """Each argument seeded alone, at each point: the tangent is mpmath's partial derivative."""
+    c = Case(row, method)
+    for x in c.points:
+        for i in c.slopes():
+            args = [x, *c.params]
+            args[i] = dd.Dual(args[i], 1.0)
+            got = c.call(args[0], args[1:])
+            assert isinstance(got, dd.Dual)
+            assert close(got.tangent, float(ref_slope(c, x, i)), 1e-12), (x, c.names, i)
+
+
+@pytest.mark.parametrize(("row", "method"), CASES, ids=IDS)
+def test_array_duals_match_mpmath(row: tuple, method: str) -> None:
+    """All points at once (a Dual array, or a Dual parameter against an array of points)."""
+    c = Case(row, method)
+    x = np.array(c.points)
+    for i in c.slopes():
+        args: list[Any] = [x, *c.params]
+        args[i] = dd.Dual(x, np.ones_like(x)) if i == 0 else dd.Dual(args[i], 1.0)
+        got = c.call(args[0], args[1:]).tangent
+        want = [float(ref_slope(c, xi, i)) for xi in c.points]
+        assert all(close(g, w, 1e-12) for g, w in zip(got, want, strict=True)), (got, want)
+
+
+@pytest.mark.parametrize(("row", "method"), CASES, ids=IDS)
+def test_mpf_duals_match_mpmath_at_30_digits(row: tuple, method: str) -> None:
+    """Every univariate method computes in mpf: 30 correct digits of value and derivative."""
+    c = Case(row, method)
+    x = c.points[len(c.points) // 2]
+    with mp.workdps(30):
+        for i in c.slopes():
+            args = [mp.mpf(x), *(mp.mpf(p) for p in c.params)]
+            args[i] = dd.Dual(args[i], mp.mpf(1))
+            got = c.call(args[0], args[1:])
+            assert isinstance(got.value, mp.mpf)
+            assert isinstance(got.tangent, mp.mpf) or got.tangent == 0  # a constant's zero
+            assert close(got.value, c.ref_value(x, dps=45), mp.mpf(10) ** -27)
+            assert close(got.tangent, ref_slope(c, x, i, dps=45), mp.mpf(10) ** -25)
+
+
+@pytest.mark.parametrize(("row", "method"), CASES, ids=IDS)
+@pytest.mark.parametrize("chunk", [1, None])
+def test_vector_mode_gradient_in_the_parameters(row: tuple, method: str, chunk: Any) -> None:
+    """dd.gradient of the sum over the points, in every parameter that has a derivative."""
+    c = Case(row, method)
+    free = [i for i in c.slopes() if i > 0]
+    if not free:
+        pytest.skip("a step function: no parameter has a slope to compare")
+
+    def f(p: Any) -> Any:
+        params: list[Any] = list(c.params)
+        for j, i in enumerate(free):
+            params[i - 1] = p[j]
+        return np.sum(c.call(np.array(c.points), params))
+
+    got = dd.gradient(f, [c.params[i - 1] for i in free], chunk=chunk)
+    want = [sum(float(ref_slope(c, x, i)) for x in c.points) for i in free]
+    assert all(close(g, w, 1e-12) for g, w in zip(got, want, strict=True)), (got, want)
+
+
+def _hessian_case(name: str, method: str) -> tuple[Case, list[int], Callable[..., Any]]:
+    row = next(r for r in TABLE if r[0] == name)
+    c = Case(row, method)
+    free = [i for i in c.slopes() if i > 0]
+    f = reference(name, method)
+
+    def total(*p: Any) -> Any:
+        params: list[Any] = [mp.mpf(v) for v in c.params]
+        for j, i in enumerate(free):
+            params[i - 1] = p[j]
+        return mp.fsum(f(mp.mpf(x), *params) for x in c.points)
+
+    return c, free, total
+
+
+@pytest.mark.parametrize("method", ["logpdf", "cdf"])
+@pytest.mark.parametrize("name", [r[0] for r in TABLE])
+def test_nested_hessian_of_the_log_likelihood(name: str, method: str) -> None:
+    """dd.hessian (forward over forward) of Σ logpdf (or Σ cdf) in the parameters with slopes."""
+    if getattr(stats, name).discrete:
+        method = {"logpdf": "logpmf"}.get(method, method)
+    c, free, total = _hessian_case(name, method)
+    p0 = [c.params[i - 1] for i in free]
+
+    def f(p: Any) -> Any:
+        params: list[Any] = list(c.params)
+        for j, i in enumerate(free):
+            params[i - 1] = p[j]
+        return np.sum(c.call(np.array(c.points), params))
+
+    got = dd.hessian(f, p0)
+    with mp.workdps(30):
+        for a in range(len(free)):
+            for b in range(a, len(free)):
+                order = [0] * len(free)
+                order[a] += 1
+                order[b] += 1
+                want = float(mp.diff(total, [mp.mpf(v) for v in p0], order))
+                assert close(got[a, b], want, 1e-10), (c.names, a, b, got[a, b], want)
+
+
+# --- step functions, the support's outside, the parameters' edges ----------------------------
+
+DISCRETE = [r for r in TABLE if r[3] is None]
+
+
+@pytest.mark.parametrize("row", DISCRETE, ids=[r[0] for r in DISCRETE])
+def test_discrete_distributions_have_slope_zero_in_k_and_loc(row: tuple) -> None:
+    """pmf and cdf are step functions of k - loc; the quantile is a step function of q (and
+    of p), plus loc."""
+    for method in methods(row[0]):
+        c = Case(row, method)
+        for x in c.points:
+            for i in (0, len(c.params)):  # k (or q), loc
+                args: list[Any] = [x, *c.params]
+                args[i] = dd.Dual(args[i], 1.0)
+                got = c.call(args[0], args[1:])
+                slope = 1.0 if method == "ppf" and i > 0 else 0.0
+                assert got.tangent == slope
+                assert got.value == pytest.approx(c.call(x, c.params), rel=1e-14, abs=0)
+
+
+def _outside(row: tuple) -> list[float]:
+    """Points past each finite end of the support (and between whole numbers, if discrete)."""
+    name, shapes, loc, scale, _ = row
+    dist = getattr(stats, name)
+    lo, hi = dist.lo, shapes[0] if name == "binom" else dist.hi
+    if scale is None:
+        return [p for p in (lo - 1, hi + 1) if np.isfinite(p)]
+    return [loc + scale * p for p in (lo - 0.5, hi + 0.5) if np.isfinite(p)]
+
+
+BOUNDED = [r for r in TABLE if _outside(r)]
+
+
+@pytest.mark.parametrize("row", BOUNDED, ids=[r[0] for r in BOUNDED])
+def test_outside_the_support_values_are_scipys_and_constant(row: tuple) -> None:
+    for method in methods(row[0]):
+        if method == "ppf":
+            continue
+        c = Case(row, method)
+        between = [c.dist.lo + 0.5] if method in ("pmf", "logpmf") else []  # not a whole k
+        for x in _outside(row) + between:
+            want = c.scipy(x)
+            for i, name in enumerate(["x", *c.names]):
+                args: list[Any] = [x, *c.params]
+                args[i] = dd.Dual(args[i], 1.0)
+                if method in CDF_FAMILY and name in NO_SLOPE.get(c.name, ()):
+                    with pytest.raises(TypeError, match="no derivative"):  # outside too
+                        c.call(args[0], args[1:])
+                    continue
+                got = c.call(args[0], args[1:])
+                assert got.value == want and got.tangent == 0.0, (method, x, i)
+
+
+def test_the_density_at_the_end_of_its_support() -> None:
+    """At x = loc (z = 0), gamma with a = 1 is the exponential (slope -1/scale² in x); with
+    a > 1 the density is 0 there whatever a is: logpdf -inf, a constant."""
+    y = stats.gamma.logpdf(dd.Dual(0.2, 1.0), 1.0, loc=0.2, scale=2.0)
+    assert y.value == sst.gamma.logpdf(0.2, 1.0, loc=0.2, scale=2.0) and y.tangent == -0.5
+    y = stats.gamma.logpdf(0.2, dd.Dual(2.5, 1.0), loc=0.2)
+    assert y.value == -np.inf and y.tangent == 0.0
+    y = stats.beta.pdf(dd.Dual(np.array([0.0, 1.0]), np.ones(2)), 1.0, 2.0)
+    np.testing.assert_array_equal(y.value, sst.beta.pdf([0.0, 1.0], 1.0, 2.0))
+    np.testing.assert_array_equal(y.tangent, [-2.0, -2.0])  # d/dx 2(1 - x), one-sided
+
+
+@pytest.mark.parametrize("array", [False, True])
+def test_one_sided_slopes_at_the_parameters_edges(array: bool) -> None:
+    """p = 0 or 1, mu = 0: SciPy's values, and the one-sided derivatives (the incomplete
+    functions evaluated at 0 or 1)."""
+    cases = [  # method, k, parameters, the seeded one's index, value, slope
+        (stats.poisson.pmf, 0.0, [0.0], 0, 1.0, -1.0),
+        (stats.poisson.cdf, 0.0, [0.0], 0, 1.0, -1.0),
+        (stats.poisson.cdf, 3.0, [0.0], 0, 1.0, 0.0),
+        (stats.poisson.sf, 0.0, [0.0], 0, 0.0, 1.0),
+        (stats.binom.pmf, 5.0, [5.0, 1.0], 1, 1.0, 5.0),
+        (stats.binom.cdf, 0.0, [5.0, 0.0], 1, 1.0, -5.0),  # (1 - p)^5
+        (stats.binom.cdf, 4.0, [5.0, 1.0], 1, 0.0, -5.0),  # 1 - p^5
+        (stats.binom.sf, 2.0, [5.0, 0.0], 1, 0.0, 0.0),
+        (stats.nbinom.cdf, 0.0, [3.0, 1.0], 1, 1.0, 3.0),  # p^3
+        (stats.geom.pmf, 1.0, [1.0], 0, 1.0, 1.0),
+        (stats.geom.cdf, 3.0, [1.0], 0, 1.0, 0.0),
+        (stats.bernoulli.logpmf, 1.0, [1.0], 0, 0.0, 1.0),
+    ]
+    for f, k, params, i, value, slope in cases:
+        want = getattr(sst, f.__qualname__.split(".")[0][1:].lower())
+        args: list[Any] = list(params)
+        args[i] = dd.Dual(np.array([params[i]]) if array else params[i], 1.0)
+        got = f(k, *args)
+        assert np.all(got.value == value), (f, k, params)
+        assert np.all(np.abs(got.tangent - slope) <= 1e-15 * abs(slope)), (f, k, params)
+        with np.errstate(divide="ignore"):  # SciPy's geom at p = 1
+            assert getattr(want, f.__name__)(k, *params) == value
+
+
+def test_quantiles_at_0_and_1_are_the_support_ends() -> None:
+    np.testing.assert_array_equal(stats.norm.ppf([0.0, 1.0]), [-np.inf, np.inf])
+    loc = dd.Dual(0.5, 1.0)
+    assert stats.expon.ppf(0.0, loc=loc, scale=2.0) == dd.Dual(0.5, 1.0)
+    y = stats.uniform.ppf(1.0, loc=0.5, scale=dd.Dual(2.0, 1.0))
+    assert (y.value, y.tangent) == (2.5, 1.0)
+    y = stats.norm.ppf(1.0, loc=loc)
+    assert (y.value, y.tangent) == (np.inf, 0.0)  # a constant end
+    np.testing.assert_array_equal(stats.geom.ppf([0.0, 1.0], 0.3), sst.geom.ppf([0.0, 1.0], 0.3))
+    q = dd.Dual(np.array([0.0, 0.3, 0.6, 1.0]), np.ones(4))
+    y = stats.bernoulli.ppf(q, 0.4)
+    np.testing.assert_array_equal(y.value, sst.bernoulli.ppf(q.value, 0.4))
+    np.testing.assert_array_equal(y.tangent, np.zeros(4))
