@@ -74,7 +74,7 @@ import numpy as np
 
 from .. import table as _f
 from ..api import as_input
-from ..dual import fmt
+from ..dual import Dual, fmt
 from ..errors import DomainError
 from ..kinds import base_value, is_mpf, is_single
 from . import special as _sp
@@ -964,11 +964,13 @@ bernoulli = _Bernoulli()
 def _squeeze(out: Any) -> Any:
     """SciPy's ``_squeeze_output``: drop axes of length 1; a 0-d result as a number."""
     out = np.squeeze(out)
-    return out[()] if np.ndim(_v(out)) == 0 else out
+    return out[()] if isinstance(_v(out), np.ndarray) and _v(out).ndim == 0 else out
 
 
 def _array(v: Any, who: str) -> Any:
-    """An argument as a float array (Duals as they are)."""
+    """An argument as a float array (Duals as they are; a list holding Duals is stacked)."""
+    if isinstance(v, (list, tuple)) and any(isinstance(e, Dual) for e in v):
+        return np.stack([_array(e, who) for e in v])
     v = as_input(v, who)
     return v if isinstance(_v(v), np.ndarray) or _v(v) is not v else np.asarray(v, dtype=float)
 

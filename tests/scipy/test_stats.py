@@ -12,6 +12,8 @@ log-likelihood).
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -358,14 +360,15 @@ def test_mpf_duals_match_mpmath_at_30_digits(row: tuple, method: str) -> None:
             assert close(got.tangent, ref_slope(c, x, i, dps=45), mp.mpf(10) ** -25)
 
 
-@pytest.mark.parametrize(("row", "method"), CASES, ids=IDS)
+SLOPED = [(row, m) for row, m in CASES if not (row[3] is None and m == "ppf")]  # not a step
+
+
+@pytest.mark.parametrize(("row", "method"), SLOPED, ids=[f"{r[0]}.{m}" for r, m in SLOPED])
 @pytest.mark.parametrize("chunk", [1, None])
 def test_vector_mode_gradient_in_the_parameters(row: tuple, method: str, chunk: Any) -> None:
     """dd.gradient of the sum over the points, in every parameter that has a derivative."""
     c = Case(row, method)
     free = [i for i in c.slopes() if i > 0]
-    if not free:
-        pytest.skip("a step function: no parameter has a slope to compare")
 
     def f(p: Any) -> Any:
         params: list[Any] = list(c.params)
@@ -527,3 +530,259 @@ def test_quantiles_at_0_and_1_are_the_support_ends() -> None:
     y = stats.bernoulli.ppf(q, 0.4)
     np.testing.assert_array_equal(y.value, sst.bernoulli.ppf(q.value, 0.4))
     np.testing.assert_array_equal(y.tangent, np.zeros(4))
+
+
+# --- invalid arguments: NaN in arrays, an error for numbers ----------------------------------
+
+BAD = {"> 0": -1.0, ">= 0": -1.0, "in [0, 1]": 1.5, "in (0, 1]": 0.0, "a whole number >= 0": 2.5}
+
+
+@pytest.mark.parametrize("row", TABLE, ids=[r[0] for r in TABLE])
+def test_invalid_parameters_are_nan_in_arrays_and_an_error_for_numbers(row: tuple) -> None:
+    for method in methods(row[0]):
+        c = Case(row, method)
+        x = c.points[0]
+        for pname, check in c.dist.checks:
+            j, bad = c.names.index(pname), BAD[check.text]
+            params: list[Any] = list(c.params)
+            for value in (bad, dd.Dual(bad, 1.0)):
+                params[j] = value
+                msg = f"{c.name}.{method} needs {pname} {check.text}, got {pname} = {bad!r}"
+                with pytest.raises(dd.DomainError, match=re.escape(msg)):
+                    c.call(x, params)
+            params[j] = np.array([bad, c.params[j]])
+            want = getattr(getattr(sst, c.name), method)(x, *params)
+            if not (method in CDF_FAMILY and pname in NO_SLOPE.get(c.name, ())):
+                params[j] = dd.Dual(params[j], np.ones(2))
+            got = c.call(dd.Dual(np.full(2, x), np.ones(2)), params)
+            assert np.isnan(want[0]) and np.isnan(got.value[0]) and np.isnan(got.tangent[0])
+            assert got.value[1] == pytest.approx(want[1], rel=1e-12)
+            assert np.isfinite(got.tangent[1])
+
+
+def test_quantiles_outside_0_1_are_nan_in_arrays_and_an_error_for_numbers() -> None:
+    with pytest.raises(ValueError, match=re.escape("norm.ppf needs q in [0, 1], got q = 1.5")):
+        stats.norm.ppf(1.5)
+    with pytest.raises(dd.DomainError, match="geom.ppf needs q"):
+        stats.geom.ppf(dd.Dual(-0.5, 1.0), 0.3)
+    got = stats.norm.ppf(dd.Dual(np.array([-0.5, 0.5, 2.0]), np.ones(3)))
+    np.testing.assert_array_equal(got.value, [np.nan, 0.0, np.nan])
+    assert np.isnan(got.tangent[[0, 2]]).all() and got.tangent[1] == pytest.approx(2.5066282746)
+
+
+@pytest.mark.parametrize("name", [r[0] for r in TABLE])
+def test_nan_arguments_give_nan(name: str) -> None:
+    row = next(r for r in TABLE if r[0] == name)
+    for method in methods(name):
+        c = Case(row, method)
+        assert np.isnan(c.call(np.nan, c.params))
+        got = c.call(dd.Dual(np.array([np.nan, c.points[0]]), np.ones(2)), c.params)
+        assert np.isnan(got.value[0]) and np.isnan(got.tangent[0]) and not np.isnan(got.value[1])
+        params = list(c.params)
+        params[-1] = np.nan  # loc, or scale
+        assert np.isnan(c.call(c.points[0], params))
+
+
+@pytest.mark.parametrize("name", sorted(NO_SLOPE))
+def test_the_cdf_family_has_no_slope_in_the_incomplete_functions_shapes(name: str) -> None:
+    row = next(r for r in TABLE if r[0] == name)
+    for method in methods(name):
+        c = Case(row, method)
+        doc = getattr(c.dist, method).__doc__
+        for pname in NO_SLOPE[name]:
+            j = c.names.index(pname)
+            params: list[Any] = list(c.params)
+            params[j] = dd.Dual(params[j], 1.0)
+            if method in CDF_FAMILY:
+                assert f"Not differentiable in {pname}" in doc or "a or b" in doc
+                with pytest.raises(TypeError, match="has no derivative in"):
+                    c.call(c.points[1], params)
+            else:
+                assert "Not differentiable" not in doc
+                assert isinstance(c.call(c.points[1], params), dd.Dual)
+
+
+# --- the call: arguments, frozen distributions, broadcasting ---------------------------------
+
+
+def test_arguments_bind_as_in_scipy() -> None:
+    x = np.array([0.5, 2.0])
+    want = sst.gamma.logpdf(x, 2.5, 0.2, 1.5)
+    for got in (
+        stats.gamma.logpdf(x, 2.5, 0.2, 1.5),
+        stats.gamma.logpdf(x, a=2.5, loc=0.2, scale=1.5),
+        stats.gamma.logpdf(x, 2.5, scale=1.5, loc=0.2),
+        stats.gamma(2.5, 0.2, scale=1.5).logpdf(x),
+    ):
+        np.testing.assert_allclose(got, want, rtol=1e-14)
+    assert stats.poisson(3.5, loc=1).pmf(3) == pytest.approx(sst.poisson(3.5, loc=1).pmf(3))
+    errors = [
+        (lambda: stats.norm.logpdf(1.0, 0.0, 1.0, 2.0), "takes at most 3 arguments"),
+        (lambda: stats.gamma.logpdf(1.0), "missing the shape parameter a"),
+        (lambda: stats.gamma.logpdf(1.0, 2.0, a=2.0), "multiple values for argument 'a'"),
+        (lambda: stats.norm.cdf(1.0, mu=2.0), "unexpected keyword argument 'mu'"),
+        (lambda: stats.poisson.pmf(1.0, 2.0, scale=2.0), "unexpected keyword argument 'scale'"),
+    ]
+    for call, msg in errors:
+        with pytest.raises(TypeError, match=msg):
+            call()
+    assert "gamma.logpdf(x, a, loc=0, scale=1)" in stats.gamma.logpdf.__doc__
+    assert "binom.cdf(k, n, p, loc=0)" in stats.binom.cdf.__doc__
+    assert not hasattr(stats.gamma, "ppf") and not hasattr(stats.poisson, "ppf")
+
+
+def test_parameters_broadcast_with_x() -> None:
+    x = np.array([[0.5], [2.0], [4.0]])
+    a = np.array([1.5, 2.5])
+    got = stats.gamma.logpdf(x, dd.Dual(a, np.ones(2)), scale=1.5)
+    np.testing.assert_allclose(got.value, sst.gamma.logpdf(x, a, scale=1.5), rtol=1e-13)
+    with mp.workdps(30):
+        want = [
+            [
+                float(mp.diff(lambda v, xi=xi: MP["gamma"]["logpdf"](mp.mpf(xi) / 1.5, v), ai))
+                for ai in a
+            ]
+            for xi in x[:, 0]
+        ]
+    np.testing.assert_allclose(got.tangent, want, rtol=1e-12)
+    y = stats.norm.cdf(0.3, loc=dd.Dual(np.zeros((2, 1)), np.ones((2, 1))), scale=[1.0, 2.0, 3.0])
+    assert y.value.shape == y.tangent.shape == (2, 3)
+
+
+def test_t_with_infinite_df_is_the_normal_distribution() -> None:
+    x = np.array([-1.5, 0.0, 2.0])
+    for method in ("logpdf", "pdf", "cdf", "logsf"):
+        got = getattr(stats.t, method)(dd.Dual(x, np.ones(3)), np.inf)
+        want = getattr(stats.norm, method)(dd.Dual(x, np.ones(3)))
+        np.testing.assert_allclose(got.value, getattr(sst.t, method)(x, np.inf), rtol=1e-14)
+        np.testing.assert_allclose(got.tangent, want.tangent, rtol=1e-14)
+
+
+def test_accurate_where_scipy_takes_the_log_of_a_rounded_probability() -> None:
+    """ln cdf near cdf = 1 is log1p(-sf) here (SciPy's discrete logcdf rounds to 0 there), the
+    Laplace logpdf is finite in the far tail, uniform's logsf is log1p(-z)."""
+    with mp.workdps(30):
+        tail = -mp.fsum(mp.exp(k * mp.log(3.5) - mp.loggamma(k + 1) - 3.5) for k in range(30, 80))
+    assert stats.poisson.logcdf(29, 3.5) == pytest.approx(float(tail), rel=1e-13)
+    assert stats.laplace.logpdf(-800.0) == -800.0 - math.log(2)
+    assert stats.uniform.logsf(1e-10) == math.log1p(-1e-10)
+
+
+# --- multivariate_normal and dirichlet --------------------------------------------------------
+
+COV = np.array([[2.0, 0.5, 0.1], [0.5, 1.0, -0.3], [0.1, -0.3, 1.5]])
+MEAN = np.array([0.1, -0.2, 0.4])
+XS = np.array([[1.0, 2.0, -0.5], [0.3, -1.0, 0.2]])
+
+
+def _mvn_mp(x: Any, mean: Any, cov: Any) -> Any:
+    """-(d ln 2π + ln det C + (x - m)ᵀ C⁻¹ (x - m))/2, by mpmath's LU solve and determinant."""
+    c = mp.matrix([[mp.mpf(v) for v in row] for row in cov])
+    dev = mp.matrix([mp.mpf(a) - mp.mpf(b) for a, b in zip(x, mean, strict=True)])
+    sol = mp.lu_solve(c, dev)
+    maha = mp.fsum(dev[i] * sol[i] for i in range(len(x)))
+    return -(len(x) * mp.log(2 * mp.pi) + mp.log(mp.det(c)) + maha) / 2
+
+
+def test_multivariate_normal_values_match_scipy() -> None:
+    cases = [
+        (XS, MEAN, COV), (XS[0], MEAN, COV), (XS[:1], None, COV), (XS[0], [0.5] * 3, np.diag(COV)),
+        (XS, MEAN, 2.0), (0.7, 0.2, 1.5), (np.array([0.1, 0.7, 2.0]), 0.2, 1.5),
+        (XS.reshape(2, 1, 3), MEAN, COV),
+    ]  # fmt: skip
+    for x, mean, cov in cases:
+        got = stats.multivariate_normal.logpdf(x, mean, cov)
+        want = sst.multivariate_normal.logpdf(x, mean, cov)
+        assert np.shape(got) == np.shape(want)
+        np.testing.assert_allclose(got, want, rtol=1e-13)
+        np.testing.assert_allclose(stats.multivariate_normal.pdf(x, mean, cov),
+                                   sst.multivariate_normal.pdf(x, mean, cov), rtol=1e-13)  # fmt: skip
+    frozen = stats.multivariate_normal(MEAN, COV)
+    np.testing.assert_allclose(frozen.logpdf(XS), sst.multivariate_normal(MEAN, COV).logpdf(XS))
+
+
+@pytest.mark.parametrize("chunk", [1, None])
+def test_multivariate_normal_derivatives_match_mpmath(chunk: Any) -> None:
+    x = XS[0]
+    with mp.workdps(30):
+        want_x = [mp.diff(lambda v, i=i: _mvn_mp([*x[:i], v, *x[i + 1 :]], MEAN, COV), x[i])
+                  for i in range(3)]  # fmt: skip
+        sym = np.zeros((3, 3))
+        sym[0, 2] = sym[2, 0] = 1.0  # a symmetric direction in cov
+
+        def along(v: Any) -> Any:
+            return _mvn_mp(
+                x, MEAN, [[COV[i][j] + v * sym[i][j] for j in range(3)] for i in range(3)]
+            )
+
+        want_cov = mp.diff(along, 0)
+        want_hess = [[mp.diff(lambda a, b: _mvn_mp(x, [a, b, MEAN[2]], COV), (MEAN[0], MEAN[1]),
+                              (int(i == 0) + int(j == 0), int(i == 1) + int(j == 1)))
+                      for j in range(2)] for i in range(2)]  # fmt: skip
+    got = dd.gradient(lambda v: stats.multivariate_normal.logpdf(v, MEAN, COV), x, chunk=chunk)
+    np.testing.assert_allclose(got, [float(w) for w in want_x], rtol=1e-12)
+    got = dd.gradient(lambda m: stats.multivariate_normal.logpdf(x, m, COV), MEAN, chunk=chunk)
+    np.testing.assert_allclose(got, [-float(w) for w in want_x], rtol=1e-12)
+    _, slope = dd.jvp(lambda c: stats.multivariate_normal.logpdf(x, MEAN, c), COV, sym)
+    assert slope == pytest.approx(float(want_cov), rel=1e-12)
+    hess = dd.hessian(lambda m: stats.multivariate_normal.logpdf(x, [m[0], m[1], MEAN[2]], COV),
+                      MEAN[:2])  # fmt: skip
+    np.testing.assert_allclose(hess, np.array(want_hess, dtype=float), rtol=1e-12)
+
+
+def test_multivariate_normal_errors() -> None:
+    with pytest.raises(ValueError, match="needs cov symmetric positive definite"):
+        stats.multivariate_normal.logpdf([0.0, 0.0], cov=[[1.0, 2.0], [2.0, 1.0]])
+    with pytest.raises(ValueError, match="singular ones are not supported"):
+        stats.multivariate_normal.logpdf([0.0, 0.0], cov=[[1.0, 1.0], [1.0, 1.0]],
+                                         allow_singular=True)  # fmt: skip
+    with pytest.raises(ValueError, match="cov has shape"):
+        stats.multivariate_normal.logpdf([0.0, 0.0], [0.0, 0.0], np.eye(3))
+
+
+def _dirichlet_mp(x: Any, alpha: Any) -> Any:
+    lnb = mp.fsum(mp.loggamma(a) for a in alpha) - mp.loggamma(mp.fsum(alpha))
+    return mp.fsum((a - 1) * mp.log(v) for a, v in zip(alpha, x, strict=True)) - lnb
+
+
+def test_dirichlet_values_and_derivatives() -> None:
+    alpha = np.array([1.5, 2.0, 3.0])
+    xs = np.array([[0.2, 0.3], [0.3, 0.1], [0.5, 0.6]])
+    for x in (xs, xs[:2], xs[:, 0], xs[:2, 0]):
+        np.testing.assert_allclose(stats.dirichlet.logpdf(x, alpha),
+                                   sst.dirichlet.logpdf(x, alpha), rtol=1e-13)  # fmt: skip
+        np.testing.assert_allclose(stats.dirichlet.pdf(x, alpha),
+                                   sst.dirichlet.pdf(x, alpha), rtol=1e-13)  # fmt: skip
+    assert stats.dirichlet(alpha).logpdf(xs[:, 0]) == stats.dirichlet.logpdf(xs[:, 0], alpha)
+    x = xs[:, 0]
+    with mp.workdps(30):
+        x_mp = [mp.mpf(v) for v in x]
+        want_a = [mp.diff(lambda v, i=i: _dirichlet_mp(x_mp, [*alpha[:i], v, *alpha[i + 1 :]]),
+                          alpha[i]) for i in range(3)]  # fmt: skip
+        want_x = [
+            mp.diff(lambda v: _dirichlet_mp([v, x_mp[1], 1 - v - x_mp[1]], alpha), x[0]),
+            mp.diff(lambda v: _dirichlet_mp([x_mp[0], v, 1 - x_mp[0] - v], alpha), x[1]),
+        ]
+        want_h = mp.diff(lambda a, b: _dirichlet_mp(x_mp, [a, b, alpha[2]]), alpha[:2], (1, 1))
+    got = dd.gradient(lambda a: stats.dirichlet.logpdf(x, a), alpha)
+    np.testing.assert_allclose(got, [float(w) for w in want_a], rtol=1e-12)
+    got = dd.gradient(lambda v: stats.dirichlet.logpdf(v, alpha), x[:2])  # the last is 1 - Σ
+    np.testing.assert_allclose(got, [float(w) for w in want_x], rtol=1e-12)
+    hess = dd.hessian(lambda a: stats.dirichlet.logpdf(x, [a[0], a[1], alpha[2]]), alpha[:2])
+    assert hess[0, 1] == pytest.approx(float(want_h), rel=1e-12)
+
+
+def test_dirichlet_errors_as_scipys() -> None:
+    cases = [
+        (([0.2, 0.8], [1.0, -1.0]), "every alpha > 0"),
+        (([0.2, 0.3], [1.0, 1.0, 1.0, 1.0]), "components"),
+        (([0.2, 0.9], [1.0, 2.0]), "simplex"),
+        (([-0.2, 1.2], [1.0, 2.0]), "in \\[0, 1\\]"),
+        (([0.0, 1.0], [0.5, 2.0]), "x > 0 where alpha < 1"),
+        (([0.5, 0.5], [[1.0, 2.0]]), "one-dimensional"),
+    ]
+    for (x, alpha), msg in cases:
+        with pytest.raises(ValueError, match=msg):
+            stats.dirichlet.logpdf(x, alpha)
+        with pytest.raises(ValueError):
+            sst.dirichlet.logpdf(x, alpha)
