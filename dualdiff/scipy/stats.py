@@ -94,6 +94,7 @@ _CONSTANTS: dict[str, tuple[float, Callable[[], Any]]] = {
     "sqrt_2pi": (float(np.sqrt(2 * np.pi)), lambda: mp.sqrt(2 * mp.pi)),
     "log_2pi": (float(np.log(2 * np.pi)), lambda: mp.log(2 * mp.pi)),
     "log_pi": (float(np.log(np.pi)), lambda: mp.log(mp.pi)),
+    "log_sqrt_pi": (float(np.log(np.sqrt(np.pi))), lambda: mp.log(mp.pi) / 2),
     "pi": (math.pi, lambda: +mp.pi),
     "log2": (float(np.log(2)), lambda: mp.log(2)),
 }
@@ -548,11 +549,54 @@ class _Lognorm(_Univariate):
         return _f.exp(s * _sp.ndtri(q))
 
 
+def _half_ratio_series(mpf: bool) -> tuple[list[Any], float]:
+    """Stirling's series of ln Γ(a + 1/2) - ln Γ(a) - ln(a)/2: the coefficients c_n of a^-n
+    (odd n), c_n = -(2 - 2^-n) B_(n+1)/(n(n+1)) with B the Bernoulli numbers, and the a from
+    which they reach the precision (floats: 8 terms from a = 15 reach 1e-19; mpf: 2·dps terms
+    from a = dps + 15)."""
+    terms, start = (mp.mp.dps + 1, mp.mp.dps + 15.0) if mpf else (8, 15.0)
+    cs = [
+        -(2 - mp.mpf(2) ** -n) * mp.bernoulli(n + 1) / (n * (n + 1)) for n in range(1, 2 * terms, 2)
+    ]
+    return (cs if mpf else [float(c) for c in cs]), start
+
+
+_HALF_RATIO = _half_ratio_series(False)
+
+
+def _log_gamma_half_ratio(a: Any) -> Any:
+    """S(a) = ln Γ(a + 1/2) - ln Γ(a) - ln(a)/2, which tends to 0 as -1/(8a): for large a by
+    Stirling's series (a polynomial in 1/a, whose slopes do not cancel as those of a difference
+    of log-gammas do), else from betaln."""
+    cs, start = _half_ratio_series(True) if is_mpf(a) else _HALF_RATIO
+    big = _mask(_v(a) >= start)
+    u = 1 / _where(big, a, start)
+    u2, acc = u * u, cs[-1]
+    for c in reversed(cs[:-1]):
+        acc = acc * u2 + c
+    b = _where(big, 1.0, a)
+    return _where(big, acc * u, _k(b, "log_sqrt_pi") - _sp.betaln(b, 0.5) - _f.ln(b) / 2)
+
+
+def _t_log_kernel(z2: Any, d: Any) -> Any:
+    """(d + 1)/2 ln(1 + u), u = z²/d; for u < 0.1 as z²(1 + 1/d) L(u)/2 with L(u) = ln(1 + u)/u
+    by its series Σ (-u)^k/(k+1), whose slope in d does not cancel (that of (d+1)/2 ln(1 + u)
+    is a difference of two terms of order z²/d, for a result of order z²/d²)."""
+    u = z2 / d
+    small = _mask(_v(u) < 0.1)
+    n = int(mp.mp.dps * 1.05) + 5 if is_mpf(u) else 18  # 0.1^n/(n+1) below the precision
+    us = _where(small, u, 0.05)
+    acc = _like(u, 1.0) / n
+    for k in range(n - 2, -1, -1):
+        acc = _like(u, 1.0) / (k + 1) - us * acc
+    return _where(small, z2 * (1 + 1 / d) * acc / 2, (d + 1) / 2 * _f.log1p(u))
+
+
 class _T(_Univariate):
     """Student's t distribution, df degrees of freedom (df = inf: the normal distribution).
 
-    The cdf is Boost's (which SciPy's ``stdtr`` uses): half the regularised incomplete beta
-    function of df/(df + z²), or of z²/(df + z²) where df > 2z².
+    The cdf is half the regularised incomplete beta function of z²/(df + z²) or of df/(df + z²),
+    whichever keeps its digits (as Boost's, which SciPy's ``stdtr`` uses).
     """
 
     name = "t"
@@ -560,10 +604,11 @@ class _T(_Univariate):
     notes: ClassVar[dict[str, str]] = {"cdf family": _NO_SHAPE_SLOPE.format("df", "beta")}
 
     def _logpdf(self, z: Any, df: Any) -> Any:
+        # ln Γ((d+1)/2)/Γ(d/2) - ln √(dπ) - (d+1)/2 ln(1 + z²/d), written so that neither the
+        # value nor its slope in d cancels for large d: S(d/2) - ln √(2π) - kernel
         big = _mask(_v(df) == _INF)
         d = _where(big, 1.0, df)
-        # ln Γ((d+1)/2)/Γ(d/2) - ln √(dπ) = -betaln(d/2, 1/2) - ln √d: no cancellation for large d
-        t = -_sp.betaln(d / 2, 0.5) - _f.ln(d) / 2 - (d + 1) / 2 * _f.log1p(z * z / d)
+        t = _log_gamma_half_ratio(d / 2) - _k(z, "log_sqrt_2pi") - _t_log_kernel(z * z, d)
         return _where(big, norm._logpdf(z), t)
 
     def _cdf(self, z: Any, df: Any) -> Any:
@@ -571,10 +616,13 @@ class _T(_Univariate):
         d = _where(big, 1.0, df)
         z2 = z * z
         zero = _mask(_v(z2) == 0)
-        near = _mask(_v(d) > 2 * _v(z2))
-        u = _where(near & ~zero, z2 / (d + z2), 0.5)
-        w = _where(near, 0.5, d / (d + z2))
-        tail = _where(near, 0.5 - _betainc(0.5, d / 2, u) / 2, _betainc(d / 2, 0.5, w) / 2)
+        # the tail P(T < -|z|) = (1 - I_u(1/2, d/2))/2 = I_w(d/2, 1/2)/2, u = z²/(d + z²),
+        # w = d/(d + z²): the first where it is over 1/4 (u keeps the digits that w loses near
+        # z = 0), else the second (no cancellation in a small tail)
+        i = _betainc(0.5, d / 2, _where(zero, 0.5, z2 / (d + z2)))
+        upper = _mask(_v(i) < 0.5)
+        w = _where(upper, 0.5, d / (d + z2))
+        tail = _where(upper, 0.5 - i / 2, _betainc(d / 2, 0.5, w) / 2)
         cdf = _where(_mask(_v(z) > 0), 1 - tail, tail)
         # at z = 0 the formula's slope is 0·inf (z² under a square root): 1/2 + z·pdf(z) has the
         # value, the slope pdf(0) and the second derivative 0 of the cdf there
