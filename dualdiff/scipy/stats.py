@@ -17,49 +17,58 @@ int, a NumPy array (all broadcast together), an ``mpmath.mpf`` or a Dual (nested
 derivatives, or carrying several directions in vector mode). ``stats.gamma(2.0, scale=3.0)``
 freezes the parameters, as in SciPy.
 
-=====================================  ===============================  ==========================
-distribution (shape parameters)        methods                          no derivative in
-=====================================  ===============================  ==========================
-norm, cauchy, laplace, logistic,       pdf logpdf cdf logcdf sf logsf
-expon, uniform, lognorm (s),           ppf
-weibull_min (c)
-t (df)                                 pdf logpdf cdf logcdf sf logsf   df, in the cdf family
-gamma (a), chi2 (df)                   pdf logpdf cdf logcdf sf logsf   a, df, in the cdf family
-beta (a, b)                            pdf logpdf cdf logcdf sf logsf   a, b, in the cdf family
-poisson (mu)                           pmf logpmf cdf logcdf sf logsf
-binom (n, p), nbinom (n, p)            pmf logpmf cdf logcdf sf logsf   n, in the cdf family
-geom (p), bernoulli (p)                pmf logpmf cdf logcdf sf logsf
-                                       ppf
-multivariate_normal (mean, cov)        pdf logpdf
-dirichlet (alpha)                      pdf logpdf
-=====================================  ===============================  ==========================
+==================================  =============================  ============================
+distribution (shape parameters)     methods                        no derivative in
+==================================  =============================  ============================
+norm, cauchy, laplace, logistic     pdf, logpdf, cdf, logcdf,
+expon, uniform                      sf, logsf, ppf
+lognorm (s), weibull_min (c)        the same
+t (df)                              all but ppf                    df, in the cdf family
+gamma (a), chi2 (df)                all but ppf                    a, df, in the cdf family
+beta (a, b)                         all but ppf                    a, b, in the cdf family
+poisson (mu)                        pmf, logpmf, cdf, logcdf,
+                                    sf, logsf
+binom (n, p), nbinom (n, p)         the same                       n, in the cdf family
+geom (p), bernoulli (p)             the same, and ppf
+multivariate_normal (mean, cov)     pdf, logpdf
+dirichlet (alpha)                   pdf, logpdf
+==================================  =============================  ============================
 
 Conventions, each stated once here:
 
 * **Values** are scipy.stats' (the tests compare to 1e-12 relative), written in log space with
-  ``xlogy``, ``xlog1py``, ``gammaln``, ``betaln``, ``log_ndtr``. Where SciPy takes the log of a
-  probability that has underflowed or cancelled, the value here is the accurate one instead
-  (``laplace.logpdf`` far in the tails, ``uniform.logsf`` just above ``loc``).
+  ``xlogy``, ``xlog1py``, ``gammaln``, ``betaln``, ``log_ndtr``; ``logcdf`` near 1 is
+  ``log1p(-sf)`` (and ``logsf`` likewise). Where SciPy rounds, the value here is the accurate
+  one instead: the discrete logcdf near 1 (SciPy takes the log of the rounded cdf), ``t``'s
+  logpdf at large df (Stirling's series here, where SciPy's loses digits past df ≈ 1000),
+  ``laplace.logpdf`` far in the tails, ``uniform.logsf`` just above ``loc``.
 * **Outside the support** the value is SciPy's (pdf 0, logpdf -inf, cdf 0 or 1, ...), with a
-  zero tangent: the function is constant there.
+  zero tangent: the function is constant there. At the ends of the support the derivatives
+  are one-sided (``gamma.pdf`` with a = 2 has slope 1/scale² at loc), and where logpdf is
+  -inf its tangent is 0.
 * **Invalid parameters** (``scale <= 0``, ``p > 1``, a ``q`` outside [0, 1] ...): where any
   argument is an array the entry is NaN, value and tangent, as SciPy's; when every argument is
   a single number a :class:`~dualdiff.DomainError` (a ``ValueError``) names the distribution,
   method, parameter and value, as dualdiff's functions do (``dd.ln(-1.0)`` raises,
-  ``dd.ln(np.array([-1.0]))`` is NaN). A NaN argument gives NaN.
+  ``dd.ln(np.array([-1.0]))`` is NaN). A NaN argument gives NaN. ``multivariate_normal`` and
+  ``dirichlet`` raise ``ValueError`` as SciPy does (a covariance that is not positive definite,
+  a point off the simplex).
 * **Not differentiable in a shape parameter**: the cdf family (cdf, logcdf, sf, logsf) of
   ``gamma``, ``chi2``, ``beta``, ``t``, and of ``binom`` and ``nbinom`` in ``n``, is the
   regularised incomplete gamma or beta function, which :mod:`dualdiff.scipy.special`
   differentiates in x only: a Dual there raises its ``TypeError``; a tangent is never dropped.
-  ``poisson``'s cdf is differentiable in ``mu`` (the incomplete gamma function's argument).
-* **Discrete distributions** are step functions of ``k``: their derivative in ``k`` and in
-  ``loc`` is 0 (k goes through ``floor``). ``binom``'s ``n`` must be whole, as in SciPy; its
+  ``poisson``'s cdf is differentiable in ``mu`` (the incomplete gamma function's argument),
+  ``binom``'s and ``nbinom``'s in ``p``.
+* **Discrete distributions** are step functions of ``k``: the pmf and the cdf family have
+  derivative 0 in ``k`` and in ``loc`` (k goes through ``floor``); ``ppf`` is a step function
+  of ``q`` and ``p``, plus ``loc`` (slope 1). ``binom``'s ``n`` must be whole, as in SciPy; its
   pmf is differentiable in ``n`` all the same (through ``gammaln``, the continuous extension).
 * **Quantiles** (``ppf``) exist where a closed form or an inverse special function does; there
-  is none for ``t``, ``gamma``, ``chi2``, ``beta`` (SciPy inverts its incomplete functions).
-* **mpf**: every method of the univariate distributions computes in mpmath at its working
-  precision when an argument is an ``mpf`` (floats given beside it are made ``mpf``);
-  ``multivariate_normal`` and ``dirichlet`` take floats and arrays (and Duals of them).
+  is none for ``t``, ``gamma``, ``chi2``, ``beta`` (SciPy inverts its incomplete functions),
+  ``poisson``, ``binom``, ``nbinom``.
+* **mpf**: every method of the univariate distributions, and ``dirichlet``, computes in mpmath
+  at its working precision when an argument is an ``mpf`` (floats given beside it are made
+  ``mpf``); ``multivariate_normal`` computes in floats (``numpy.linalg`` has no mpf).
 """
 
 from __future__ import annotations
@@ -226,6 +235,14 @@ _PROB_POS = _Check("in (0, 1]", lambda v: (v > 0) & (v <= 1), 0.5)
 _WHOLE = _Check("a whole number >= 0", lambda v: (v >= 0) & (_f.floor(v) == v), 1.0)
 
 
+def _input(v: Any, who: str) -> Any:
+    """An argument as dualdiff takes it (ints as floats, lists as arrays); a list holding Duals
+    is stacked into one Dual."""
+    if isinstance(v, (list, tuple)) and any(isinstance(e, Dual) for e in v):
+        return np.stack([_input(e, who) for e in v])
+    return as_input(v, who)
+
+
 def _to_mpf(v: Any) -> Any:
     """Floats and float arrays as mpf (an mpf argument makes the whole call compute in mpf)."""
     if isinstance(v, float):
@@ -259,8 +276,8 @@ class _Args:
         bound.setdefault("loc", 0.0)
         if not dist.discrete:
             bound.setdefault("scale", 1.0)
-        values = {n: as_input(bound[n], self.who) for n in names}
-        x = as_input(x, self.who)
+        values = {n: _input(bound[n], self.who) for n in names}
+        x = _input(x, self.who)
         every = [x, *values.values()]
         self.single = all(_single(v) for v in every)
         if any(is_mpf(v) for v in every):
@@ -474,8 +491,15 @@ class _Frozen:
         self.dist, self.args, self.kwds = dist, args, kwds
 
     def __getattr__(self, name: str) -> Callable[[Any], Any]:
+        if name.startswith("_"):  # copy, pickle: not the distribution's methods
+            raise AttributeError(name)
         method = getattr(self.dist, name)
-        return lambda x: method(x, *self.args, **self.kwds)
+
+        def frozen(x: Any) -> Any:
+            return method(x, *self.args, **self.kwds)
+
+        frozen.__doc__ = method.__doc__
+        return frozen
 
     def __repr__(self) -> str:
         return f"<frozen {self.dist.name}{self.args}{self.kwds}>"
@@ -1016,10 +1040,8 @@ def _squeeze(out: Any) -> Any:
 
 
 def _array(v: Any, who: str) -> Any:
-    """An argument as a float array (Duals as they are; a list holding Duals is stacked)."""
-    if isinstance(v, (list, tuple)) and any(isinstance(e, Dual) for e in v):
-        return np.stack([_array(e, who) for e in v])
-    v = as_input(v, who)
+    """An argument as an array (Duals and mpf arrays as they are)."""
+    v = _input(v, who)
     return v if isinstance(_v(v), np.ndarray) or _v(v) is not v else np.asarray(v, dtype=float)
 
 
@@ -1051,6 +1073,8 @@ class _MultivariateNormal:
         who = "multivariate_normal.logpdf"
         dim, mean, cov = self._parameters(mean, cov, who)
         x = _array(x, who)
+        if any(is_mpf(v) for v in (x, mean, cov)):
+            raise TypeError(f"{who} computes in floats (numpy.linalg has no mpf), got mpf")
         if np.ndim(_v(x)) == 0:
             x = np.reshape(x, (1,))
         elif np.ndim(_v(x)) == 1:

@@ -12,7 +12,9 @@ log-likelihood).
 
 from __future__ import annotations
 
+import copy
 import math
+import pickle
 import re
 from collections.abc import Callable
 from typing import Any
@@ -792,3 +794,26 @@ def test_dirichlet_errors_as_scipys() -> None:
             stats.dirichlet.logpdf(x, alpha)
         with pytest.raises(ValueError):
             sst.dirichlet.logpdf(x, alpha)
+
+
+def test_dirichlet_in_mpf_and_multivariate_normal_in_floats() -> None:
+    with mp.workdps(30):
+        x = [mp.mpf(1) / 5, mp.mpf(3) / 10]
+        alpha = [mp.mpf(3) / 2, mp.mpf(2), mp.mpf(3)]
+        got = stats.dirichlet.logpdf(np.array(x, dtype=object), alpha)
+        want = _dirichlet_mp([*x, 1 - x[0] - x[1]], alpha)
+        assert isinstance(got, mp.mpf) and abs(got - want) < mp.mpf(10) ** -28
+        with pytest.raises(TypeError, match="computes in floats"):
+            stats.multivariate_normal.logpdf(np.array(x, dtype=object), cov=np.eye(2))
+
+
+def test_frozen_distributions_copy_and_pickle_and_lists_of_duals() -> None:
+    frozen = stats.gamma(2.0, scale=3.0)
+    want = sst.gamma(2.0, scale=3.0).logpdf(1.0)
+    for f in (frozen, copy.deepcopy(frozen), pickle.loads(pickle.dumps(frozen))):
+        assert f.logpdf(1.0) == pytest.approx(want, rel=1e-14)
+    assert "Not differentiable in a" in frozen.cdf.__doc__
+    got = stats.norm.logpdf([dd.Dual(1.0, 1.0), dd.Dual(2.0, 0.0)], scale=2.0)
+    want_d = stats.norm.logpdf(dd.Dual(np.array([1.0, 2.0]), np.array([1.0, 0.0])), scale=2.0)
+    np.testing.assert_array_equal(got.value, want_d.value)
+    np.testing.assert_array_equal(got.tangent, want_d.tangent)
