@@ -648,9 +648,14 @@ class _T(_Univariate):
         w = _where(upper, 0.5, d / (d + z2))
         tail = _where(upper, 0.5 - i / 2, _betainc(d / 2, 0.5, w) / 2)
         cdf = _where(_mask(_v(z) > 0), 1 - tail, tail)
-        # at z = 0 the formula's slope is 0·inf (z² under a square root): 1/2 + z·pdf(z) has the
-        # value, the slope pdf(0) and the second derivative 0 of the cdf there
-        cdf = _where(zero, 0.5 + z * _f.exp(self._logpdf(z, d)), cdf)
+        # at z = 0 the formula's slope is 0·inf (z² under a square root); there the cdf is
+        # 1/2 + z pdf(0) 2F1(1/2, (d+1)/2; 3/2; -z²/d), whose series to z^9 has every derivative
+        # up to the 10th
+        term = series = _like(z, 1.0)
+        for n in range(1, 5):
+            term = term * (n - 0.5) * ((d + 1) / 2 + n - 1) / ((n + 0.5) * n) * (-z2 / d)
+            series = series + term
+        cdf = _where(zero, 0.5 + z * _f.exp(self._logpdf(0.0 * z, d)) * series, cdf)
         return _where(big, _sp.ndtr(z), cdf)
 
     def _sf(self, z: Any, df: Any) -> Any:
@@ -789,9 +794,11 @@ class _Uniform(_Univariate):
 
 
 class _PowerLaw(_Univariate):
-    """A density z^e1 (1 - z)^e2 exp(rest) near the ends of its support, given by ``_terms``:
-    logpdf with xlogy and xlog1py; the pdf is exp(logpdf), but at the ends the product itself,
-    so that a density vanishing there keeps its slope (x e^(-x) at 0 has slope 1)."""
+    """A density (or mass) Π y_i^e_i · exp(rest), its factors given by ``_terms``. logpdf adds
+    xlogy or xlog1py of each; pdf multiplies exp of the factors with a positive base by the
+    powers of those with base 0 (an end of the support, p = 0 or 1, mu = 0), so that a density
+    that vanishes there keeps its slopes of every order (x e^(-x) at 0 has slope 1, 5p(1-p)^4 at
+    p = 0 slope 5): exp(-inf) would have slope 0."""
 
     def _terms(self, z: Any, *shapes: Any) -> tuple[list[tuple[Any, Any, bool]], Any]:
         """[(exponent, y, whether the base is 1 + y rather than y)], and the rest (a log)."""
@@ -804,15 +811,19 @@ class _PowerLaw(_Univariate):
         return rest
 
     def _pdf(self, z: Any, *shapes: Any) -> Any:
-        pdf = _f.exp(self._logpdf(z, *shapes))
-        end = _mask((_v(z) == self.lo) | (_v(z) == self.hi))
-        if not np.any(end):
-            return pdf
-        terms, rest = self._terms(_where(end, z, self._inner()), *shapes)
-        direct = _f.exp(rest)
+        terms, rest = self._terms(z, *shapes)
+        power: Any = 1.0
         for e, y, shifted in terms:
-            direct = direct * _pow0(1 + y if shifted else y, e)
-        return _where(end, direct, pdf)
+            base = 1 + y if shifted else y
+            zero = _mask(_v(base) == 0)
+            if np.any(zero):  # the power there; its log term 0 (ln 1)
+                power = power * _pow0(_where(zero, base, 1.0), e)
+                y = _where(zero, 0.0 if shifted else 1.0, y)
+            rest = rest + (_xlog1py(e, y) if shifted else _xlogy(e, y))
+        return _f.exp(rest) * power
+
+    _logpmf = _logpdf
+    _pmf = _pdf
 
 
 class _WeibullMin(_PowerLaw):
@@ -896,7 +907,7 @@ class _Beta(_PowerLaw):
 # --- discrete distributions -----------------------------------------------------------------
 
 
-class _Poisson(_Univariate):
+class _Poisson(_PowerLaw):
     """The Poisson distribution, mean mu: pmf(k) = mu^k exp(-mu)/k!."""
 
     name = "poisson"
@@ -904,8 +915,8 @@ class _Poisson(_Univariate):
     discrete = True
     lo = 0.0
 
-    def _logpmf(self, k: Any, mu: Any) -> Any:
-        return _xlogy(k, mu) - _sp.gammaln(k + 1) - mu
+    def _terms(self, k: Any, mu: Any) -> tuple[list[tuple[Any, Any, bool]], Any]:
+        return [(k, mu, False)], -_sp.gammaln(k + 1) - mu
 
     def _cdf(self, k: Any, mu: Any) -> Any:
         return _gammaincc(k + 1, mu)
@@ -914,7 +925,7 @@ class _Poisson(_Univariate):
         return _gammainc(k + 1, mu)
 
 
-class _Binom(_Univariate):
+class _Binom(_PowerLaw):
     """The binomial distribution: n trials (a whole number), success probability p."""
 
     name = "binom"
@@ -926,9 +937,9 @@ class _Binom(_Univariate):
     def _support(self, n: Any, p: Any) -> tuple[Any, Any]:
         return 0.0, _v(n)
 
-    def _logpmf(self, k: Any, n: Any, p: Any) -> Any:
+    def _terms(self, k: Any, n: Any, p: Any) -> tuple[list[tuple[Any, Any, bool]], Any]:
         comb = _sp.gammaln(n + 1) - (_sp.gammaln(k + 1) + _sp.gammaln(n - k + 1))
-        return comb + _xlogy(k, p) + _xlog1py(n - k, -p)
+        return [(k, p, False), (n - k, -p, True)], comb
 
     def _cdf(self, k: Any, n: Any, p: Any) -> Any:
         return _betaincc(k + 1, n - k, p)
@@ -937,7 +948,7 @@ class _Binom(_Univariate):
         return _betainc(k + 1, n - k, p)
 
 
-class _Nbinom(_Univariate):
+class _Nbinom(_PowerLaw):
     """The negative binomial distribution: failures before the n-th success (n > 0 real),
     success probability p."""
 
@@ -947,9 +958,9 @@ class _Nbinom(_Univariate):
     lo = 0.0
     notes: ClassVar[dict[str, str]] = {"cdf family": _NO_SHAPE_SLOPE.format("n", "beta")}
 
-    def _logpmf(self, k: Any, n: Any, p: Any) -> Any:
+    def _terms(self, k: Any, n: Any, p: Any) -> tuple[list[tuple[Any, Any, bool]], Any]:
         coeff = _sp.gammaln(n + k) - _sp.gammaln(k + 1) - _sp.gammaln(n)
-        return coeff + n * _f.ln(p) + _xlog1py(k, -p)
+        return [(k, -p, True)], coeff + n * _f.ln(p)
 
     def _cdf(self, k: Any, n: Any, p: Any) -> Any:
         return _betainc(n, k + 1, p)
@@ -958,7 +969,7 @@ class _Nbinom(_Univariate):
         return _betaincc(n, k + 1, p)
 
 
-class _Geom(_Univariate):
+class _Geom(_PowerLaw):
     """The geometric distribution: trials up to the first success, pmf(k) = (1-p)^(k-1) p."""
 
     name = "geom"
@@ -971,8 +982,8 @@ class _Geom(_Univariate):
         """ln(1 - p), -inf (a constant) at p = 1."""
         return _apply(_mask(_v(p) < 1), lambda u: _f.log1p(-u), p, 0.5, -_INF)
 
-    def _logpmf(self, k: Any, p: Any) -> Any:
-        return _xlog1py(k - 1, -p) + _f.ln(p)
+    def _terms(self, k: Any, p: Any) -> tuple[list[tuple[Any, Any, bool]], Any]:
+        return [(k - 1, -p, True)], _f.ln(p)
 
     def _cdf(self, k: Any, p: Any) -> Any:
         return -_f.expm1(self._log1m(p) * k)
@@ -989,7 +1000,7 @@ class _Geom(_Univariate):
         return _where(_mask((_v(prev) >= _v(q)) & (_v(vals) > 0)), vals - 1, vals)
 
 
-class _Bernoulli(_Univariate):
+class _Bernoulli(_PowerLaw):
     """The Bernoulli distribution: 1 with probability p, else 0."""
 
     name = "bernoulli"
@@ -997,8 +1008,8 @@ class _Bernoulli(_Univariate):
     discrete = True
     lo, hi = 0.0, 1.0
 
-    def _logpmf(self, k: Any, p: Any) -> Any:
-        return _xlogy(k, p) + _xlog1py(1 - k, -p)
+    def _terms(self, k: Any, p: Any) -> tuple[list[tuple[Any, Any, bool]], Any]:
+        return [(k, p, False), (1 - k, -p, True)], 0.0 * p
 
     def _cdf(self, k: Any, p: Any) -> Any:
         return 1 - p + 0 * k

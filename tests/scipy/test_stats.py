@@ -817,3 +817,30 @@ def test_frozen_distributions_copy_and_pickle_and_lists_of_duals() -> None:
     want_d = stats.norm.logpdf(dd.Dual(np.array([1.0, 2.0]), np.array([1.0, 0.0])), scale=2.0)
     np.testing.assert_array_equal(got.value, want_d.value)
     np.testing.assert_array_equal(got.tangent, want_d.tangent)
+
+
+def test_higher_derivatives_where_the_formulas_are_singular() -> None:
+    """A mass or density vanishing at p = 0 or 1, mu = 0, or an end of the support keeps its
+    derivatives of every order (there exp(-inf) would have none); t's cdf at z = 0 (where the
+    incomplete beta function's argument z²/(df + z²) has a square-root slope) likewise."""
+
+    def second(f: Callable[[Any], Any], p: float) -> float:
+        return float(dd.hessian(lambda v: f(v[0]), [p])[0, 0])
+
+    cases = [  # f, point, first and second derivative (of polynomials in p, or x e^-x)
+        (lambda p: stats.binom.pmf(1.0, 5, p), 0.0, 5.0, -40.0),  # 5p(1-p)^4
+        (lambda p: stats.binom.pmf(4.0, 5, p), 1.0, -5.0, -40.0),  # 5p^4(1-p)
+        (lambda p: stats.poisson.pmf(2.0, p), 0.0, 0.0, 1.0),  # mu² e^-mu/2
+        (lambda p: stats.nbinom.pmf(1.0, 3.0, p), 1.0, -3.0, -18.0),  # 3p³(1-p)
+        (lambda p: stats.geom.pmf(3.0, p), 1.0, 0.0, 2.0),  # (1-p)²p
+        (lambda x: stats.gamma.pdf(x, 2.0), 0.0, 1.0, -2.0),  # x e^-x
+        (lambda x: stats.beta.pdf(x, 3.0, 1.0), 0.0, 0.0, 6.0),  # 3x²
+    ]
+    for f, p, d1, d2 in cases:
+        assert f(dd.Dual(p, 1.0)).tangent == pytest.approx(d1, rel=1e-14, abs=1e-14)
+        assert second(f, p) == pytest.approx(d2, rel=1e-14, abs=1e-14)
+    g = dd.derivative(lambda x: stats.t.cdf(x, 3.0))
+    with mp.workdps(30):
+        for n, gn in ((1, g.prime), (2, g.prime.prime), (3, g.prime.prime.prime)):
+            want = mp.diff(lambda x: _t_cdf(x, mp.mpf(3)), 0, n)
+            assert gn(0.0) == pytest.approx(float(want), rel=1e-14, abs=1e-15)
