@@ -58,7 +58,9 @@ Conventions, each stated once here:
   regularised incomplete gamma or beta function, which :mod:`dualdiff.scipy.special`
   differentiates in x only: a Dual there raises its ``TypeError``; a tangent is never dropped.
   ``poisson``'s cdf is differentiable in ``mu`` (the incomplete gamma function's argument),
-  ``binom``'s and ``nbinom``'s in ``p``.
+  ``binom``'s and ``nbinom``'s in ``p``. At the degenerate ends (``mu = 0``, ``p = 0`` or 1)
+  their value and first derivative are exact (one-sided); second derivatives there are those
+  of dualdiff.scipy.special's incomplete functions at the end of their range, at present 0.
 * **Discrete distributions** are step functions of ``k``: the pmf and the cdf family have
   derivative 0 in ``k`` and in ``loc`` (k goes through ``floor``); ``ppf`` is a step function
   of ``q`` and ``p``, plus ``loc`` (slope 1). ``binom``'s ``n`` must be whole, as in SciPy; its
