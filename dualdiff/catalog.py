@@ -30,11 +30,12 @@ def supported_functions() -> list[str]:
     return sorted({_public(f) for f in ARRAY_FUNCTIONS})
 
 
-def supported_ufuncs() -> list[str]:
-    """Every ufunc with a rule, and the ufunc methods (``np.add.reduce``, ...)."""
+def supported_ufuncs(module: str = "numpy") -> list[str]:
+    """Every ufunc of ``module`` (``numpy``, ``scipy.special``) with a rule, and the ufunc
+    methods (``np.add.reduce``, ...)."""
     calls = {ufunc_name(u) for u in UFUNCS}
     methods = {f"{ufunc_name(u)}.{m}" for u, m in UFUNC_METHODS}
-    return sorted(calls | methods)
+    return sorted(n for n in calls | methods if n.startswith(module + "."))
 
 
 def markdown() -> str:

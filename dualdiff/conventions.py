@@ -74,7 +74,7 @@ def scale(s: Any, t: Any) -> Any:
         return like(0.0, r) if not isinstance(r, np.generic) else r.dtype.type(0.0)
     if (ks and s != 0 and s - s == 0) or (kt and t != 0 and t - t == 0):
         return s * t  # a finite non-zero scalar factor: no 0·∞ can arise
-    blocks = _per_block(_block_scale, s, t)
+    blocks = per_block(_block_scale, s, t)
     if blocks is not None:
         return blocks
     with np.errstate(invalid="ignore"):
@@ -88,7 +88,7 @@ def scale(s: Any, t: Any) -> Any:
     return Directions(fixed) if type(r) is Directions else fixed
 
 
-def _per_block(fn: Callable[..., Any], *xs: Any) -> Any:
+def per_block(fn: Callable[..., Any], *xs: Any) -> Any:
     """``fn`` applied block by block where the operands are dask arrays of one shape (and
     scalars): the guard then costs one NumPy check per block, not extra graph operations."""
     arrays = [x for x in xs if not is_scalar(x)]
@@ -110,7 +110,7 @@ def _block_lincomb(s1: Any, t1: Any, s2: Any, t2: Any) -> Any:
 
 
 def lincomb(*terms: tuple[Any, Any]) -> Any:
-    """``s1·t1 + s2·t2`` for two ``(s, t)`` pairs (a None ``t`` is left out), each product by
+    """``s1·t1 + s2·t2 + ...`` for ``(s, t)`` pairs (a None ``t`` is left out), each product by
     :func:`scale`.
 
     One pass and one NaN check for arrays; the per-term guard runs only where a NaN appeared.
@@ -118,6 +118,16 @@ def lincomb(*terms: tuple[Any, Any]) -> Any:
     >>> lincomb((2.0, 3.0), (0.0, math.inf)), lincomb((2.0, 3.0), (1.0, None))
     (6.0, 6.0)
     """
+    if len(terms) != 2:
+        kept = [(s, t) for s, t in terms if t is not None]
+        if len(kept) == 2:
+            return lincomb(*kept)
+        if len(kept) == 1:
+            return scale(*kept[0])
+        total = lincomb(*kept[:2])
+        for s, t in kept[2:]:
+            total = total + scale(s, t)
+        return total
     (s1, t1), (s2, t2) = terms
     if t1 is None or t2 is None:
         return scale(s2, t2) if t1 is None else scale(s1, t1)
@@ -128,7 +138,7 @@ def lincomb(*terms: tuple[Any, Any]) -> Any:
         if r == r:
             return r
     else:
-        blocks = _per_block(_block_lincomb, s1, t1, s2, t2)
+        blocks = per_block(_block_lincomb, s1, t1, s2, t2)
         if blocks is not None:
             return blocks
         with np.errstate(invalid="ignore"):

@@ -11,6 +11,7 @@ is a constant inside it.
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import math
 import numbers
@@ -79,7 +80,49 @@ def ufunc_name(ufunc: Any) -> str:
     special = sys.modules.get("scipy.special")
     if special is not None and getattr(special, name, None) is ufunc:
         return f"scipy.special.{name}"
+    if getattr(sys.modules.get("scipy.special._ufuncs"), name, None) is ufunc:
+        return f"scipy.special.{_SCIPY_WRAPPERS.get(name, name)}"
     return f"the ufunc {name}"
+
+
+#: SciPy's private ufuncs, by the public function that calls them
+_SCIPY_WRAPPERS = {"_zeta": "zeta", "_riemann_zeta": "zeta", "_lambertw": "lambertw"}
+
+
+def _load_scipy_rows(ufunc: Any) -> bool:
+    """Import the rows of scipy.special the first time one of SciPy's ufuncs meets a Dual."""
+    ufuncs = sys.modules.get("scipy.special._ufuncs")
+    if ufuncs is None or getattr(ufuncs, ufunc.__name__, None) is not ufunc:
+        return False
+    importlib.import_module("dualdiff.scipy.special")
+    return True
+
+
+def _scipy_hint() -> str | None:
+    """Where SciPy's own function turned a Dual into an array: the message naming dualdiff's
+    version of that function (dualdiff.scipy.<module>.<name>), or None outside SciPy."""
+    frame = sys._getframe(2)
+    outer = None
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if module.startswith("scipy."):
+            outer = (module, frame.f_code.co_name)
+        elif outer is not None:
+            break
+        frame = frame.f_back
+    if outer is None:
+        return None
+    public = ".".join(p for p in outer[0].split(".") if not p.startswith("_"))
+    name = outer[1]
+    ours = f"dualdiff.{public}"
+    try:
+        found = getattr(importlib.import_module(ours), name, None) is not None
+    except ImportError:
+        found = False
+    what = f"{public}.{name} converts its input with np.asarray, which would drop a Dual's tangent"
+    if found:
+        return f"{what}: use {ours}.{name}, the same function on Duals"
+    return f"{what}, and dualdiff has no version of it (see docs/scipy.md for what it has)"
 
 
 def _restore(v: Any, t: Any, tag: int) -> Dual:
@@ -273,7 +316,8 @@ class Dual(*_BASES):
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         raise TypeError(
-            "a Dual cannot become a NumPy array (that would drop its tangent): "
+            _scipy_hint()
+            or "a Dual cannot become a NumPy array (that would drop its tangent): "
             "combine Duals with np.stack or np.concatenate, or use .value for the numbers"
         )
 
@@ -355,6 +399,8 @@ class Dual(*_BASES):
         if given:
             raise TypeError(f"{ufunc_name(ufunc)} on Duals takes no keyword arguments, got {given}")
         impl = UFUNCS.get(ufunc)
+        if impl is None and _load_scipy_rows(ufunc):
+            impl = UFUNCS.get(ufunc)
         if impl is None:
             raise TypeError(f"{ufunc_name(ufunc)} has no dualdiff rule, so it cannot take a Dual")
         return impl(*inputs)

@@ -27,10 +27,10 @@ import numpy as np
 
 from . import dual as _dual
 from . import hooks as _hooks
-from .conventions import lincomb, nan_free, scale
+from .conventions import lincomb, nan_free, per_block, scale
 from .dual import Dual, fmt, is_constant, parts, top_tag
 from .errors import DomainError
-from .kinds import base_value, is_mpf, is_number
+from .kinds import base_value, is_lazy, is_mpf, is_number
 
 __all__ = ["FUNCTIONS", "RULES", "Domain", "Rule", "listing", "register", "unregister"]
 
@@ -104,11 +104,35 @@ class Rule:
     #: -> bool; tests and validation compare against mpmath only away from these points
     nonsmooth: Callable[..., Any] | None = None
     fn: Callable[..., Any] = field(default=lambda *a: None, compare=False, repr=False)
+    #: the argument names, from ``deriv``'s signature (``("x",)``, ``("a", "b")``, ``("v", "x")``)
+    args: tuple[str, ...] = ("x",)
+    #: one domain per argument (a unary row: ``(domain,)``); ``domain`` is the last one's
+    domains: tuple[Domain, ...] = (ALL_REALS,)
+    #: positions of arguments without a derivative (an order, an integer index): a Dual there
+    #: is refused with a TypeError rather than its tangent dropped
+    const: tuple[int, ...] = ()
+    #: the module users call the function from (``dualdiff``, ``dualdiff.scipy.special``)
+    module: str = "dualdiff"
 
-    def domain_error(self, x: Any) -> DomainError:
+    @property
+    def signature(self) -> str:
+        """``name(arg, ...)``, as the error messages and the docs write it."""
+        return f"{self.name}({', '.join(self.args)})"
+
+    def domain_error(self, *xs: Any) -> DomainError:
+        if self.arity > 1:
+            at = ", ".join(f"{a} = {fmt(x)}" for a, x in zip(self.args, xs, strict=False))
+            need = " and ".join(
+                str(d).replace("x", a, 1)
+                for a, d in zip(self.args, self.domains, strict=True)
+                if d is not ALL_REALS
+            )
+            return DomainError(
+                f"{self.signature} is not defined at {at}" + (f" (needs {need})" if need else "")
+            )
         if self.domain is ALL_REALS:
-            return DomainError(f"{self.name}(x) is not defined at x = {fmt(x)}")
-        return DomainError(f"{self.name}(x) needs {self.domain}, got x = {fmt(x)}")
+            return DomainError(f"{self.name}(x) is not defined at x = {fmt(xs[0])}")
+        return DomainError(f"{self.name}(x) needs {self.domain}, got x = {fmt(xs[0])}")
 
 
 #: name -> Rule, in table order
@@ -173,7 +197,7 @@ def _unary_dual(rule: Rule, d: Dual) -> Dual:
                 s = rule.deriv(v, y)
         else:
             s = rule.deriv(v, y)
-    except ZeroDivisionError:
+    except (ZeroDivisionError, DomainError):  # the slope's formula met an edge (ln 0, 1/0)
         s = _slope_limit(rule, v, y)
     if rule.domain is not ALL_REALS and not scalar:  # scalars outside raise DomainError
         s = _undefined(y, s)
@@ -193,16 +217,29 @@ def _apply1(rule: Rule, x: Any) -> Any:
             raise TypeError(f"{rule.name} has no mpmath implementation (register it with mpmath=)")
         if x not in rule.domain:
             raise rule.domain_error(x)
-        return rule.mpmath(x)
+        try:
+            return rule.mpmath(x)
+        except (ValueError, ZeroDivisionError):  # a pole inside the interval (gamma at -1)
+            raise rule.domain_error(x) from None
     if isinstance(x, _NDARRAY) and x.dtype == object:
         return np.frompyfunc(rule.fn, 1, 1)(x)
     if isinstance(x, (_NDARRAY, np.generic)) or (
         hasattr(x, "__array_ufunc__") and hasattr(x, "shape")
     ):
-        return rule.numpy(x)
+        return _numpy(rule, x)
     if isinstance(x, numbers.Real):
         return rule.fn(float(x))
     raise _kind_error(rule.name, x)
+
+
+def _numpy(rule: Rule, *xs: Any) -> Any:
+    """The row's array evaluation; a lazy (dask) array stays lazy: an evaluator that is not a
+    ufunc (it may call np.asarray) runs block by block."""
+    if not isinstance(rule.numpy, np.ufunc) and any(is_lazy(x) for x in xs):
+        lazy = per_block(rule.numpy, *xs)
+        if lazy is not None:
+            return lazy
+    return rule.numpy(*xs)
 
 
 def _make_unary(rule: Rule) -> Callable[[Any], Any]:
@@ -251,46 +288,66 @@ def _float_edge(rule: Rule, v: float, exc: Exception) -> tuple[float, float]:
     return y, _slope_limit(rule, v, y)
 
 
-def _binary_dual(rule: Rule, a: Any, b: Any) -> Dual:
-    if not (is_constant(a) and is_constant(b)):
-        raise _kind_error(rule.name, a, b)
-    tag = top_tag(a, b)
-    av, at = parts(a, tag)
-    bv, bt = parts(b, tag)
-    y = rule.fn(av, bv)
+def _refuse_const(rule: Rule, xs: tuple[Any, ...]) -> None:
+    for i in rule.const:
+        if isinstance(xs[i], Dual):
+            raise TypeError(
+                f"{rule.signature} has no derivative in {rule.args[i]} in dualdiff: pass "
+                f"{rule.args[i]} as a number, not a Dual (its tangent would be dropped)"
+            )
+
+
+def _nary_dual(rule: Rule, *xs: Any) -> Dual:
+    if not all(is_constant(x) for x in xs):
+        raise _kind_error(rule.name, *xs)
+    if rule.const:
+        _refuse_const(rule, xs)
+    tag = top_tag(*xs)
+    vs, ts = zip(*(parts(x, tag) for x in xs), strict=True)
+    if any(is_mpf(v) for v in vs):  # mpf is contagious: a float order or shape joins in mpf
+        vs = tuple(_MPF(v) if type(v) is float or type(v) is int else v for v in vs)
+    y = rule.fn(*vs)
     try:
-        s1, s2 = rule.deriv(av, bv, y)
-    except ZeroDivisionError:
-        s1, s2 = _slope_limit(rule, av, bv, y)
-    r = make(y, lincomb((s1, at), (s2, bt)), tag)
-    return _hooks.after(rule.name, (a, b), r) if _hooks.active else r
+        slopes = rule.deriv(*vs, y)
+    except (ZeroDivisionError, DomainError):
+        slopes = _slope_limit(rule, *vs, y)
+    pairs = [(s, t) for i, (s, t) in enumerate(zip(slopes, ts, strict=True)) if i not in rule.const]
+    if rule.domains[-1] is not ALL_REALS or rule.domains[0] is not ALL_REALS:
+        pairs = [(_undefined(y, s), t) for s, t in pairs]
+    r = make(y, lincomb(*pairs), tag)
+    return _hooks.after(rule.name, xs, r) if _hooks.active else r
 
 
-def _make_binary(rule: Rule) -> Callable[[Any, Any], Any]:
+def _make_nary(rule: Rule) -> Callable[..., Any]:
     mfn = rule.math
+    arity = rule.arity
 
-    def fn(a: Any, b: Any) -> Any:
-        ta, tb = type(a), type(b)
-        if (ta is float or ta is int) and (tb is float or tb is int):
+    def fn(*xs: Any) -> Any:
+        if len(xs) != arity:
+            raise TypeError(f"{rule.signature} takes {arity} arguments, got {len(xs)}")
+        if all(type(x) is float or type(x) is int for x in xs):
             try:
-                return mfn(float(a), float(b))
+                return mfn(*(float(x) for x in xs))
             except (ValueError, ZeroDivisionError):
-                raise DomainError(f"{rule.name}(x1, x2) is not defined at {a!r}, {b!r}") from None
+                raise rule.domain_error(*xs) from None
             except OverflowError:
-                raise _overflow(rule.name, a, b) from None
-        if isinstance(a, Dual) or isinstance(b, Dual):
-            return _binary_dual(rule, a, b)
-        if isinstance(a, _MPF) or isinstance(b, _MPF):
+                raise _overflow(rule.name, *xs) from None
+        if any(isinstance(x, Dual) for x in xs):
+            return _nary_dual(rule, *xs)
+        if any(isinstance(x, _MPF) for x in xs):
             if rule.mpmath is None:
                 raise TypeError(f"{rule.name} has no mpmath implementation")
-            return rule.mpmath(_MPF(a), _MPF(b))
-        if all(isinstance(x, numbers.Real) for x in (a, b)) and not any(
-            isinstance(x, np.generic) for x in (a, b)
+            mxs = tuple(_MPF(x) for x in xs)
+            if not all(x in d for x, d in zip(mxs, rule.domains, strict=True)):
+                raise rule.domain_error(*xs)
+            return rule.mpmath(*mxs)
+        if all(isinstance(x, numbers.Real) for x in xs) and not any(
+            isinstance(x, np.generic) for x in xs
         ):
-            return fn(float(a), float(b))
-        if is_constant(a) and is_constant(b):
-            return rule.numpy(a, b)
-        raise _kind_error(rule.name, a, b)
+            return fn(*(float(x) for x in xs))
+        if all(is_constant(x) for x in xs):
+            return _numpy(rule, *xs)
+        raise _kind_error(rule.name, *xs)
 
     return fn
 
@@ -302,13 +359,15 @@ def register(
     *,
     numpy: Callable[..., Any] | None = None,
     mpmath: Callable[..., Any] | None = None,
-    domain: Domain = ALL_REALS,
+    domain: Domain | tuple[Domain, ...] = ALL_REALS,
     formula: str = "",
     singular: bool = False,
     aliases: tuple[str, ...] = (),
     ufuncs: tuple[Any, ...] = (),
     float_deriv: Callable[..., Any] | None = None,
     nonsmooth: Callable[..., Any] | None = None,
+    const: tuple[int, ...] = (),
+    module: str = "dualdiff",
 ) -> Callable[..., Any]:
     """Add an elementary function to the rule table and return its dualdiff-aware version.
 
@@ -320,6 +379,11 @@ def register(
     ``that_ufunc(dual)`` work. ``float_deriv(x, y)`` may give the same slope for plain floats
     only, as a faster path. ``nonsmooth(x)`` (or ``(x1, x2)``) says where the slope is a
     convention (a kink or a jump), so that tests compare with mpmath only elsewhere.
+
+    Rows of two or three arguments (``deriv(x1, x2, y)``, ``deriv(x1, x2, x3, y)``) may give one
+    ``domain`` per argument, and ``const``: the positions of arguments with no derivative (an
+    order, an index), where ``deriv`` returns None and a Dual is refused. ``module`` is where
+    users call the function from (for the docs and the listing).
 
     >>> import math, dualdiff as dd
     >>> softsign = dd.register("softsign", lambda x: x / (1 + abs(x)),
@@ -333,24 +397,36 @@ def register(
     for n in (name, *aliases):
         if n in FUNCTIONS:
             raise ValueError(f"register: {n!r} is already in the rule table")
-    arity = len(inspect.signature(deriv).parameters) - 1
-    if arity not in (1, 2):
+    params = list(inspect.signature(deriv).parameters)
+    arity = len(params) - 1
+    if arity not in (1, 2, 3):
         raise ValueError(
-            f"register: deriv must take (x, y) or (x1, x2, y), got {inspect.signature(deriv)}"
+            f"register: deriv must take (x, y), (x1, x2, y) or (x1, x2, x3, y), "
+            f"got {inspect.signature(deriv)}"
         )
+    domains = domain if isinstance(domain, tuple) else (ALL_REALS,) * (arity - 1) + (domain,)
+    if len(domains) != arity or (const and arity == 1) or not set(const) <= set(range(arity)):
+        raise ValueError(f"register: {name} takes {arity} arguments: check domain= and const=")
     if numpy is None:
         numpy = np.vectorize(f, otypes=[np.float64])
+    args = tuple(params[:-1]) if arity > 1 else ("x",)
     rule = Rule(
-        name, arity, f, numpy, mpmath, deriv, domain, formula, singular, float_deriv, nonsmooth
-    )
-    fn = _make_unary(rule) if arity == 1 else _make_binary(rule)
+        name, arity, f, numpy, mpmath, deriv, domains[-1], formula, singular, float_deriv,
+        nonsmooth, args=args, domains=domains, const=tuple(const), module=module,
+    )  # fmt: skip
+    fn = _make_unary(rule) if arity == 1 else _make_nary(rule)
     object.__setattr__(rule, "fn", fn)
     fn.__name__ = fn.__qualname__ = name
-    fn.__module__ = "dualdiff"
-    what = f"{name}(x)" if arity == 1 else f"{name}(x1, x2)"
+    fn.__module__ = module
+    where = (
+        str(domain)
+        if arity == 1
+        else "; ".join(str(d).replace("x", a, 1) for a, d in zip(args, domains, strict=True))
+    )
     fn.__doc__ = (
-        f"{what}, elementwise, for floats, NumPy arrays, mpmath.mpf and Duals.\n\n"
-        f"Derivative: {formula or 'see dualdiff.RULES'}. Domain: {domain}."
+        f"{rule.signature}, elementwise, for floats, NumPy arrays, mpmath.mpf and Duals.\n\n"
+        f"Derivative: {formula or 'see dualdiff.RULES'}. Domain: {where}."
+        + (f" No derivative in {', '.join(args[i] for i in const)}." if const else "")
     )
     RULES[name] = rule
     for alias in (name, *aliases):
@@ -378,17 +454,25 @@ def unregister(name: str) -> None:
         del _dual.UFUNCS[u]
 
 
-def listing() -> str:
-    """The public functions of the table, for the README: each row with its aliases, in order.
+def listing(module: str = "dualdiff") -> str:
+    """The public functions of the table called from ``module``, for the README: each row with
+    its aliases, in order.
 
     >>> listing().split(" · ")[0]
     '`exp`'
     """
     aliases: dict[str, list[str]] = {}
     for alias, fn in FUNCTIONS.items():
-        if alias != fn.__name__:
+        if alias != fn.__name__ and fn.__module__ == module:
             aliases.setdefault(fn.__name__, []).append(alias)
-    names = [*RULES, *(n for n, fn in FUNCTIONS.items() if fn.__name__ == n and n not in RULES)]
+    names = [
+        *(n for n, r in RULES.items() if r.module == module),
+        *(
+            n
+            for n, fn in FUNCTIONS.items()
+            if fn.__name__ == n and n not in RULES and fn.__module__ == module
+        ),
+    ]
     items = []
     for n in names:
         shown = "log(x, base)" if n == "log" else n

@@ -6,6 +6,7 @@ import mpmath
 import pytest
 
 import dualdiff as dd
+import dualdiff.scipy.special
 
 
 @pytest.fixture

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import math
 import operator
+import random
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import mpmath
@@ -105,9 +107,108 @@ MP_BINARY: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
+# scipy.special's rows (dualdiff.scipy.special), written again with mpmath
+
+
+def _mp_besselie(v: Any, x: Any) -> Any:
+    return mpmath.exp(-abs(x)) * mpmath.besseli(v, x)
+
+
+MP_UNARY.update(
+    {
+        "gamma": mpmath.gamma,
+        "gammaln": lambda x: mpmath.log(abs(mpmath.gamma(x))),
+        "loggamma": mpmath.loggamma,
+        "digamma": lambda x: mpmath.psi(0, x),
+        "erf": mpmath.erf,
+        "erfc": mpmath.erfc,
+        "erfcx": lambda x: mpmath.exp(x * x) * mpmath.erfc(x),
+        "erfinv": mpmath.erfinv,
+        "erfcinv": lambda x: mpmath.erfinv(1 - x),
+        "ndtr": lambda x: mpmath.erfc(-x / mpmath.sqrt(2)) / 2,
+        "ndtri": lambda p: -mpmath.sqrt(2) * mpmath.erfinv(1 - 2 * p),
+        "log_ndtr": lambda x: mpmath.log(mpmath.erfc(-x / mpmath.sqrt(2)) / 2),
+        "logit": lambda p: mpmath.log(p) - mpmath.log(1 - p),
+        "log_expit": lambda x: -mpmath.log(1 + mpmath.exp(-x)),
+        "entr": lambda x: -x * mpmath.log(x) if x != 0 else mpf(0),
+        "i0": lambda x: mpmath.besseli(0, x),
+        "i0e": lambda x: _mp_besselie(0, x),
+        "i1": lambda x: mpmath.besseli(1, x),
+        "i1e": lambda x: _mp_besselie(1, x),
+        "j0": lambda x: mpmath.besselj(0, x),
+        "j1": lambda x: mpmath.besselj(1, x),
+        "y0": lambda x: mpmath.bessely(0, x),
+        "y1": lambda x: mpmath.bessely(1, x),
+        "riemann_zeta": mpmath.zeta,
+        "exp1": lambda x: mpmath.expint(1, x),
+        "expi": mpmath.ei,
+        "lambertw": lambda x: mpmath.re(mpmath.lambertw(x)),
+    }
+)
+MP_BINARY.update(
+    {
+        "polygamma": lambda n, x: mpmath.psi(int(n), x),
+        "beta": lambda a, b: mpmath.gamma(a) * mpmath.gamma(b) / mpmath.gamma(a + b),
+        "betaln": lambda a, b: mpmath.log(mpmath.gamma(a) * mpmath.gamma(b) / mpmath.gamma(a + b)),
+        "gammainc": lambda a, x: mpmath.gammainc(a, 0, x) / mpmath.gamma(a),
+        "gammaincc": lambda a, x: mpmath.gammainc(a, x) / mpmath.gamma(a),
+        "xlogy": lambda x, y: x * mpmath.log(y),
+        "xlog1py": lambda x, y: x * mpmath.log(1 + y),
+        "rel_entr": lambda x, y: x * (mpmath.log(x) - mpmath.log(y)),
+        "kl_div": lambda x, y: x * (mpmath.log(x) - mpmath.log(y)) - x + y,
+        "iv": mpmath.besseli,
+        "ive": _mp_besselie,
+        "kv": mpmath.besselk,
+        "kve": lambda v, x: mpmath.exp(x) * mpmath.besselk(v, x),
+        "jv": mpmath.besselj,
+        "yv": mpmath.bessely,
+        "hurwitz_zeta": mpmath.zeta,
+        "expn": lambda n, x: mpmath.expint(int(n), x),
+        "boxcox": lambda x, lm: (x**lm - 1) / lm if lm != 0 else mpmath.log(x),
+        "inv_boxcox": lambda y, lm: (1 + lm * y) ** (1 / lm) if lm != 0 else mpmath.exp(y),
+    }
+)
+MP_TERNARY: dict[str, Callable[..., Any]] = {
+    "betainc": lambda a, b, x: mpmath.betainc(a, b, 0, x) / mpmath.beta(a, b),
+    "zeta_deriv": lambda k, s, q: mpmath.zeta(s, q, derivative=int(k)),
+}
+
+#: the values of a row's constant arguments (orders, shapes) that the tests bind, by row; a row
+#: with ``const`` arguments and no entry here fails test_every_const_row_has_bindings
+CONST_ARGS: dict[str, tuple[tuple[Any, ...], ...]] = {
+    "polygamma": ((1,), (3,)),
+    "gammainc": ((0.7,), (2.5,)),
+    "gammaincc": ((0.7,), (2.5,)),
+    "betainc": ((0.8, 2.5), (3.0, 1.5)),
+    "iv": ((0.5,), (2,)),
+    "ive": ((0.5,), (2,)),
+    "kv": ((0.5,), (2,)),
+    "kve": ((0.5,), (2,)),
+    "jv": ((0.5,), (3,)),
+    "yv": ((0.5,), (3,)),
+    "expn": ((0,), (2,)),
+    "zeta_deriv": ((0,), (1,)),
+}
+
+
+def _positive(n: int) -> tuple[float, ...]:
+    return tuple(0.25 + 0.6 * k for k in range(n))
+
+
+#: test points for cases whose domain is not a product of intervals (keyed by case label)
+POINTS: dict[str, tuple[Any, ...]] = {
+    # a non-integer order: real only for x > 0
+    "iv[0.5]": _positive(14),
+    "ive[0.5]": _positive(14),
+    "jv[0.5]": _positive(14),
+    # (1 + lmbda y)**(1/lmbda): real where 1 + lmbda y > 0
+    "inv_boxcox": tuple((0.9 - 0.3 * k, 0.8 - 0.35 * k) for k in range(10)),
+}
+
+
 def mp_function(rule: Any) -> Callable[..., Any]:
     """The mpmath reference of a rule-table row (the row's own evaluator only as a fallback)."""
-    table = MP_UNARY if rule.arity == 1 else MP_BINARY
+    table = {1: MP_UNARY, 2: MP_BINARY, 3: MP_TERNARY}[rule.arity]
     fn = table.get(rule.name, rule.mpmath)
     if fn is None:
         raise AssertionError(f"rule {rule.name!r} has no mpmath reference and no mpmath evaluator")
@@ -140,6 +241,54 @@ PREDICATE_UFUNCS = {
     np.isinf,
     np.signbit,
 }
+
+
+@dataclass(frozen=True)
+class Case:
+    """A row with its constant arguments bound: a function of the free arguments only."""
+
+    label: str
+    rule: Any
+    fn: Callable[..., Any]
+    ref: Callable[..., Any]
+    domains: tuple[Any, ...]  # of the free arguments
+
+    @property
+    def arity(self) -> int:
+        return len(self.domains)
+
+
+def _bind(f: Callable[..., Any], const: tuple[int, ...], values: tuple[Any, ...], n: int):
+    def g(*free: Any) -> Any:
+        it, cv = iter(free), iter(values)
+        return f(*(next(cv) if i in const else next(it) for i in range(n)))
+
+    return g
+
+
+def row_cases(rule: Any) -> list[Case]:
+    """The row itself, or one case per binding of its constant arguments (CONST_ARGS)."""
+    ref = mp_function(rule)
+    if not rule.const:
+        return [Case(rule.name, rule, rule.fn, ref, rule.domains)]
+    free = tuple(d for i, d in enumerate(rule.domains) if i not in rule.const)
+    out = []
+    for values in CONST_ARGS.get(rule.name, ()):
+        label = f"{rule.name}[{','.join(map(str, values))}]"
+        f = _bind(rule.fn, rule.const, values, rule.arity)
+        r = _bind(ref, rule.const, values, rule.arity)
+        out.append(Case(label, rule, f, r, free))
+    return out
+
+
+def sample(domain: Any, n: int, seed: str) -> list[float]:
+    """n points inside ``domain`` (within [-3, 3], at least 0.2 from a finite edge)."""
+    rng = random.Random(seed)
+    lo = max(domain.lo + 0.2, -3.0) if domain.lo > -math.inf else -3.0
+    hi = min(domain.hi - 0.2, 3.0) if domain.hi < math.inf else 3.0
+    if domain.hi - domain.lo <= 1.0:  # a unit interval: keep 0.05 from the edges
+        lo, hi = domain.lo + 0.05, domain.hi - 0.05
+    return [rng.uniform(lo, hi) for _ in range(n)]
 
 
 def rule_of_ufunc(u: Any) -> Any:

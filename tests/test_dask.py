@@ -12,6 +12,9 @@ import pytest
 from distributed import Client, LocalCluster
 
 import dualdiff as dd
+from dualdiff.rules import Domain
+
+from .reference import POINTS, row_cases, sample
 
 
 def refuse(dsk, keys, **kwargs):
@@ -30,11 +33,12 @@ def test_results_are_lazy_dask_arrays():
         v, p2 = f.value_and_prime(x)
         val, jv = dd.jvp(lambda t: dd.sin(t) * t, x, da.ones_like(x))
         pp = f.prime.prime(x)
-        for r in dd.RULES.values():  # every row, on dask values, stays lazy
-            g = dd.derivative(r.fn)
-            out = g.prime(x) if r.arity == 1 else g.grad(x, x * 0.5 + 1.0)
+        for case in CASES:  # every row, on dask values, stays lazy
+            g = dd.derivative(case.fn)
+            args = [da.from_array(c, chunks=7) for c in _columns(case)]
+            out = g.prime(*args) if case.arity == 1 else g.grad(*args)
             for o in out if isinstance(out, tuple) else (out,):
-                assert isinstance(o, da.Array), r.name
+                assert isinstance(o, da.Array), case.label
     for r in (p, v, p2, val, jv, pp):
         assert isinstance(r, da.Array) and r.chunks == x.chunks
 
@@ -50,17 +54,30 @@ def test_same_numbers_as_the_numpy_path():
     np.testing.assert_array_equal(jv.compute(), dd.jvp(f, xn, v)[1])
 
 
-@pytest.mark.parametrize("rule", list(dd.RULES.values()), ids=lambda r: r.name)
-def test_every_rule_matches_the_numpy_path_exactly(rule):
-    g = dd.derivative(rule.fn)
-    if rule.arity == 1:
-        pts = np.array(rule.domain.sample(50))
-        got, ref = g.value_and_prime(da.from_array(pts, chunks=7)), g.value_and_prime(pts)
-        pairs = zip(got, ref, strict=True)
+CASES = [c for r in dd.RULES.values() for c in row_cases(r)]
+
+
+def _columns(case) -> list[np.ndarray]:
+    """Points of each free argument: its domain's sample (or the test table's own points)."""
+    if case.label in POINTS:
+        pts = POINTS[case.label]
+        return [np.array(pts)] if case.arity == 1 else [np.array(c) for c in zip(*pts, strict=True)]
+    if case.arity == 1:
+        return [np.array(case.domains[0].sample(50))]
+    if all(d == Domain() for d in case.domains):
+        return [np.linspace(-3, 3, 40), np.linspace(2, -1, 40)]
+    return [np.array(sample(d, 40, f"{case.label}-{i}")) for i, d in enumerate(case.domains)]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.label)
+def test_every_rule_matches_the_numpy_path_exactly(case):
+    g = dd.derivative(case.fn)
+    cols = _columns(case)
+    lazy = [da.from_array(c, chunks=9) for c in cols]
+    if case.arity == 1:
+        pairs = zip(g.value_and_prime(*lazy), g.value_and_prime(*cols), strict=True)
     else:
-        a, b = np.linspace(-3, 3, 40), np.linspace(2, -1, 40)
-        got = g.grad(da.from_array(a, chunks=9), da.from_array(b, chunks=9))
-        pairs = zip(got, g.grad(a, b), strict=True)
+        pairs = zip(g.grad(*lazy), g.grad(*cols), strict=True)
     for u, w in pairs:
         np.testing.assert_array_equal(u.compute(), w)
 

@@ -83,7 +83,7 @@ settings.register_profile(
 )
 FUZZ = settings.get_profile("dualdiff-fuzz")
 
-RULES = dd.RULES
+RULES = {n: r for n, r in dd.RULES.items() if r.module == "dualdiff"}  # the core table
 UNARY = sorted(n for n, r in RULES.items() if r.arity == 1)
 BINARY = sorted(n for n, r in RULES.items() if r.arity == 2)
 OPS = ["+", "-", "*", "/", "**"]

@@ -18,6 +18,4 @@ from __future__ import annotations
 try:
     import scipy as _scipy  # noqa: F401
 except ImportError as exc:  # pragma: no cover - exercised by tests/test_without_scipy.py
-    raise ImportError(
-        'dualdiff.scipy needs SciPy: pip install "dualdiff-ad[scipy]"'
-    ) from exc
+    raise ImportError('dualdiff.scipy needs SciPy: pip install "dualdiff-ad[scipy]"') from exc

@@ -1,0 +1,489 @@
+"""``scipy.special`` on Duals: the rows of the rule table for SciPy's special functions.
+
+Each row is one line, as in :mod:`dualdiff.table`: the float evaluation (SciPy's ufunc, or
+``math`` where it has the function), the derivative written with dualdiff's own functions (so
+every order works: f'' of ``gammaln`` is ``polygamma(1, x)``, then ``polygamma(2, x)``...), the
+NumPy evaluation (SciPy's ufunc itself), mpmath's evaluation for ``mpf`` and the domain.
+Importing this module links SciPy's ufuncs to the rows, so ``scipy.special.gammaln(dual)``
+just works; a SciPy ufunc meeting a Dual imports it by itself.
+
+Arguments without a derivative (the order ``v`` of ``jv``, ``n`` of ``polygamma``, the shape
+``a`` of ``gammainc``) are declared ``const``: a Dual there raises a ``TypeError`` instead of
+losing its tangent. Functions SciPy defines in Python on top of ``np.asarray`` (``polygamma``,
+``zeta``, ``lambertw``, ``logsumexp``, ``softmax``, ``log_softmax``) are here under the same
+names and signatures.
+
+>>> import scipy.special as sc, dualdiff as dd
+>>> y = sc.gammaln(dd.Dual(3.0, 1.0))            # ln Γ(3) = ln 2, d/dx = ψ(3) = 3/2 - γ
+>>> round(y.value, 15), round(y.tangent, 15)
+(0.693147180559945, 0.922784335098467)
+>>> f = dd.derivative(lambda x: sc.erf(x))
+>>> round(f.prime.prime(1.0), 15)                # -4x/√π exp(-x²)
+-0.830214994841189
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+from collections.abc import Callable
+from typing import Any
+
+import mpmath as mp
+import numpy as np
+import scipy.special as _sc
+from scipy.special import _ufuncs
+
+from .. import dual as _dual
+from ..kinds import base_value, is_mpf, is_single
+from ..rules import Domain, register
+from ..table import cbrt, exp, exp2, expit, expm1, ln, log1p, sign
+
+__all__ = [
+    "beta",
+    "betainc",
+    "betaln",
+    "boxcox",
+    "digamma",
+    "entr",
+    "erf",
+    "erfc",
+    "erfcinv",
+    "erfcx",
+    "erfinv",
+    "exp1",
+    "expi",
+    "expit",
+    "expn",
+    "gamma",
+    "gammainc",
+    "gammaincc",
+    "gammaln",
+    "i0",
+    "i0e",
+    "i1",
+    "i1e",
+    "inv_boxcox",
+    "iv",
+    "ive",
+    "j0",
+    "j1",
+    "jv",
+    "kl_div",
+    "kv",
+    "kve",
+    "lambertw",
+    "log_expit",
+    "log_ndtr",
+    "log_softmax",
+    "loggamma",
+    "logit",
+    "logsumexp",
+    "ndtr",
+    "ndtri",
+    "polygamma",
+    "psi",
+    "rel_entr",
+    "softmax",
+    "softplus",
+    "xlog1py",
+    "xlogy",
+    "y0",
+    "y1",
+    "yv",
+    "zeta",
+    "zeta_deriv",
+]  # fmt: skip
+
+_MOD = "dualdiff.scipy.special"
+_INF = math.inf
+ANY = Domain()
+POS = Domain(0.0, closed_lo=False)
+NONNEG = Domain(0.0)
+UNIT = Domain(0.0, 1.0, False, False)
+
+
+def _scalar(
+    u: Callable[..., Any], *domains: Domain, poles: Callable[[float], bool] | None = None
+) -> Callable[..., float]:
+    """A SciPy ufunc as a float function that raises as ``math`` does: ValueError outside the
+    domain, at a pole or where SciPy answers NaN, OverflowError where it answers ±inf at finite
+    points inside the domain. (SciPy's, not ``math``'s: floats and arrays give the same bits.)"""
+
+    def f(*xs: float) -> float:
+        for x, d in zip(xs, domains, strict=False):
+            if x not in d and x == x:
+                raise ValueError
+        if poles is not None and poles(xs[-1]):
+            raise ValueError
+        y = float(u(*xs))
+        if y - y != 0 and all(x - x == 0 for x in xs):
+            if y != y:
+                raise ValueError
+            if not any(x in (d.lo, d.hi) for x, d in zip(xs, domains, strict=False)):
+                raise OverflowError  # an infinite value at a domain's edge is the value there
+        return y
+
+    f.__name__ = getattr(u, "__name__", "f")
+    return f
+
+
+def _nonpositive_integer(x: float) -> bool:
+    return x <= 0 and x == math.floor(x)
+
+
+def _c(x: Any, value: Callable[[], Any]) -> Any:
+    """A constant (a thunk of mpmath) at the precision of x: mpf inside mpf work, else float."""
+    with mp.workdps(mp.mp.dps if is_mpf(x) else 20):
+        c = value()
+    return c if is_mpf(x) else float(c)
+
+
+def _two_over_sqrtpi(x: Any) -> Any:
+    return _c(x, lambda: 2 / mp.sqrt(mp.pi))
+
+
+def _mp(f: Callable[..., Any]) -> Callable[..., Any]:
+    """An mpmath evaluator whose first argument is an integer (an order)."""
+    return lambda n, *xs: f(int(n), *xs)
+
+
+def _pick(cond: Any, a: Callable[[], Any], b: Callable[[], Any]) -> Any:
+    """``a()`` where ``cond``, else ``b()``: scalars take one branch, arrays both, masked."""
+    if is_single(base_value(cond)) or isinstance(cond, bool | np.bool_):
+        return a() if cond else b()
+    with np.errstate(all="ignore"):
+        return np.where(cond, a(), b())
+
+
+# --- evaluators that SciPy does not give as a real ufunc ------------------------------------------
+
+
+def _lambertw_numpy(x: Any) -> Any:
+    """The principal branch for real x >= -1/e, real; NaN below (SciPy would go complex)."""
+    x = np.asarray(x, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        w = _sc.lambertw(x).real
+    return np.where(x < -math.exp(-1.0), np.nan, w)
+
+
+def _lambertw_math(x: float) -> float:
+    if x < -math.exp(-1.0) - 1e-17:
+        raise ValueError
+    return float(_lambertw_numpy(x))
+
+
+def _zeta_deriv_math(k: float, s: float, q: float) -> float:
+    if k != int(k) or k < 0 or q <= 0 or s == 1:
+        raise ValueError
+    with mp.workdps(30):
+        return float(mp.zeta(s, q, derivative=int(k)))
+
+
+def _boxcox_series(u: Any, n: int) -> Any:
+    """Σ_{j>=0} u^j (j+1)/(j+2)! to n terms (d/dλ of boxcox, over ln(x)², near λ ln x = 0)."""
+    one = mp.mpf(1) if is_mpf(u) else 1.0
+    c = [one * (j + 1) / math.factorial(j + 2) for j in range(n)]
+    acc = c[-1]
+    for cj in reversed(c[:-1]):
+        acc = acc * u + cj
+    return acc
+
+
+def _boxcox_dlambda(x: Any, lmbda: Any, y: Any) -> Any:
+    """d/dλ (x^λ - 1)/λ = (λ ln x·x^λ - (x^λ - 1))/λ², which cancels near λ ln x = 0: there
+    ln(x)²·Σ u^j (j+1)/(j+2)!, u = λ ln x, summed to the working precision."""
+    lx = ln(x)
+    u = lmbda * lx
+    n = int(mp.mp.dps * 0.6) + 8 if is_mpf(u) else 18
+    small = builtins.abs(base_value(u)) < 0.5 if is_single(base_value(u)) else None
+    if small is None:
+        small = np.abs(base_value(u)) < 0.5
+    return _pick(
+        small,
+        lambda: lx * lx * _boxcox_series(u, n),
+        lambda: (u * exp(u) - (exp(u) - 1)) / (lmbda * lmbda + (lmbda == 0)),
+    )
+
+
+def _inv_boxcox_slopes(y: Any, lmbda: Any, x: Any) -> tuple[Any, Any]:
+    """x = (1 + λy)^(1/λ) = exp(L), L = log1p(λy)/λ: dx/dy = x/(1 + λy); dx/dλ = x·dL/dλ with
+    dL/dλ = y/(λ(1+λy)) - L/λ, which cancels near λy = 0: there Σ_{n>=1} (-1)^n n λ^(n-1)
+    y^(n+1)/(n+1) = y²·Σ_{n>=1} (-1)^n n t^(n-1)/(n+1), t = λy."""
+    t = lmbda * y
+    dy = x / (1 + t)
+    n = int(mp.mp.dps * 1.2) + 10 if is_mpf(t) else 40
+    tb = base_value(t)
+    small = builtins.abs(tb) < 0.25 if is_single(tb) else np.abs(tb) < 0.25
+
+    def series() -> Any:
+        one = mp.mpf(1) if is_mpf(t) else 1.0
+        c = [one * (-1) ** j * j / (j + 1) for j in range(1, n)]
+        acc = c[-1]
+        for cj in reversed(c[:-1]):
+            acc = acc * t + cj
+        return y * y * acc
+
+    safe = lmbda + (lmbda == 0)
+    dl = _pick(small, series, lambda: y / (safe * (1 + t)) - log1p(t) / (safe * safe))
+    return dy, x * dl
+
+
+def _expn_slope(n: Any, x: Any, y: Any) -> tuple[None, Any]:
+    """E_n' = -E_(n-1) for n >= 1; E_0 = exp(-x)/x, so E_0' = -exp(-x)(x + 1)/x²."""
+    return None, _pick(n >= 1, lambda: -expn(n - 1, x), lambda: -exp(-x) * (x + 1) / (x * x))
+
+
+def _zeta_deriv_slopes(k: Any, s: Any, q: Any, y: Any) -> tuple[None, Any, Any]:
+    """d/ds ζ^(k)(s, q) = ζ^(k+1); d/dq = -s ζ^(k)(s+1, q) - k ζ^(k-1)(s+1, q)."""
+    dq = -s * zeta_deriv(k, s + 1, q)
+    if k >= 1:
+        dq = dq - k * zeta_deriv(k - 1, s + 1, q)
+    return None, zeta_deriv(k + 1, s, q), dq
+
+
+def _gammainc_slope(a: Any, x: Any) -> Any:
+    """x**(a-1) exp(-x)/Γ(a): as one exponential inside (no overflow of x**(a-1) for large a),
+    as a power at x = 0, where the power rule gives every order exactly (inf, 1 or 0)."""
+    return _pick(
+        x == 0,
+        lambda: x ** (a - 1) * exp(-x - gammaln(a)),
+        lambda: exp(xlogy(a - 1, x) - x - gammaln(a)),
+    )
+
+
+def _betainc_slope(a: Any, b: Any, x: Any) -> Any:
+    """x**(a-1) (1-x)**(b-1)/B(a, b), as an exponential inside and as powers at x = 0 and 1."""
+    return _pick(
+        (x == 0) | (x == 1),
+        lambda: x ** (a - 1) * (1 - x) ** (b - 1) * exp(-betaln(a, b)),
+        lambda: exp(xlogy(a - 1, x) + xlog1py(b - 1, -x) - betaln(a, b)),
+    )
+
+
+def _xlogy_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
+    """(ln y, x/y), with d/dy = 0 where x = 0 (x ln y is 0 for every y there)."""
+    return ln(y), _pick(x == 0, lambda: 0.0 * y, lambda: x / y)
+
+
+def _xlog1py_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
+    return log1p(y), _pick(x == 0, lambda: 0.0 * y, lambda: x / (1 + y))
+
+
+def _i1e_slope(x: Any, y: Any) -> Any:  # I1' = (I0 + I2)/2, and d/dx exp(-|x|) = -sign(x)...
+    return (i0e(x) + ive(2, x)) / 2 - sign(x) * y
+
+
+def _mp_ndtri(p: Any) -> Any:
+    return mp.sqrt(2) * mp.erfinv(2 * p - 1)
+
+
+def _mp_lambertw(x: Any) -> Any:
+    return mp.re(mp.lambertw(x))
+
+
+def _mp_boxcox(x: Any, lmbda: Any) -> Any:
+    return mp.log(x) if lmbda == 0 else mp.expm1(lmbda * mp.log(x)) / lmbda
+
+
+def _mp_inv_boxcox(y: Any, lmbda: Any) -> Any:
+    return mp.exp(y) if lmbda == 0 else mp.exp(mp.log1p(lmbda * y) / lmbda)
+
+
+def _mp_xlogy(x: Any, y: Any) -> Any:
+    return mp.mpf(0) if x == 0 else x * mp.log(y)
+
+
+def _mp_xlog1py(x: Any, y: Any) -> Any:
+    return mp.mpf(0) if x == 0 else x * mp.log1p(y)
+
+
+def _mp_entr(x: Any) -> Any:
+    return mp.mpf(0) if x == 0 else -x * mp.log(x)
+
+
+def _mp_gammaln(x: Any) -> Any:
+    return mp.log(abs(mp.gamma(x)))
+
+
+_u = _ufuncs
+_SQRT2PI = lambda x: _c(x, lambda: mp.sqrt(2 * mp.pi))
+_SQRTPI_2 = lambda x: _c(x, lambda: mp.sqrt(mp.pi) / 2)
+_INV_E = Domain(-math.exp(-1.0))
+
+# --- the table: name, float evaluation, derivative, NumPy and mpmath evaluation, domain -----------
+# fmt: off
+gamma     = register("gamma",     _scalar(_sc.gamma, poles=_nonpositive_integer),   lambda x, y: y * digamma(x), numpy=_sc.gamma, mpmath=mp.gamma, formula="gamma(x) digamma(x)", module=_MOD)
+gammaln   = register("gammaln",   _scalar(_sc.gammaln, poles=_nonpositive_integer),  lambda x, y: digamma(x), numpy=_sc.gammaln, mpmath=_mp_gammaln, formula="digamma(x) (ln|gamma(x)|)", module=_MOD)
+loggamma  = register("loggamma",  _scalar(_sc.loggamma, POS), lambda x, y: digamma(x), numpy=_sc.loggamma, mpmath=mp.loggamma, formula="digamma(x)", domain=POS, module=_MOD)
+digamma   = register("digamma",   _scalar(_sc.digamma, poles=_nonpositive_integer), lambda x, y: polygamma(1, x), numpy=_sc.digamma, mpmath=mp.digamma, formula="polygamma(1, x)", aliases=("psi",), module=_MOD)
+polygamma = register("polygamma", _scalar(_sc.polygamma, NONNEG, ANY, poles=_nonpositive_integer), lambda n, x, y: (None, polygamma(n + 1, x)), numpy=_sc.polygamma, mpmath=_mp(mp.psi), formula="polygamma(n+1, x)", domain=(NONNEG, ANY), const=(0,), module=_MOD)
+beta      = register("beta",      _scalar(_sc.beta, POS, POS), lambda a, b, y: (y * (digamma(a) - digamma(a + b)), y * (digamma(b) - digamma(a + b))), numpy=_sc.beta, mpmath=mp.beta, formula="beta(a, b) (digamma(a) - digamma(a+b), digamma(b) - digamma(a+b))", domain=(POS, POS), module=_MOD)
+betaln    = register("betaln",    _scalar(_sc.betaln, POS, POS), lambda a, b, y: (digamma(a) - digamma(a + b), digamma(b) - digamma(a + b)), numpy=_sc.betaln, mpmath=lambda a, b: mp.log(mp.beta(a, b)), formula="(digamma(a) - digamma(a+b), digamma(b) - digamma(a+b))", domain=(POS, POS), module=_MOD)
+gammainc  = register("gammainc",  _scalar(_sc.gammainc, POS, NONNEG), lambda a, x, y: (None, _gammainc_slope(a, x)), numpy=_sc.gammainc, mpmath=lambda a, x: mp.gammainc(a, 0, x, regularized=True), formula="x**(a-1) exp(-x)/gamma(a) (in x only)", domain=(POS, NONNEG), const=(0,), singular=True, module=_MOD)
+gammaincc = register("gammaincc", _scalar(_sc.gammaincc, POS, NONNEG), lambda a, x, y: (None, -_gammainc_slope(a, x)), numpy=_sc.gammaincc, mpmath=lambda a, x: mp.gammainc(a, x, mp.inf, regularized=True), formula="-x**(a-1) exp(-x)/gamma(a) (in x only)", domain=(POS, NONNEG), const=(0,), singular=True, module=_MOD)
+betainc   = register("betainc",   _scalar(_sc.betainc, POS, POS, Domain(0.0, 1.0)), lambda a, b, x, y: (None, None, _betainc_slope(a, b, x)), numpy=_sc.betainc, mpmath=lambda a, b, x: mp.betainc(a, b, 0, x, regularized=True), formula="x**(a-1) (1-x)**(b-1)/beta(a, b) (in x only)", domain=(POS, POS, Domain(0.0, 1.0)), const=(0, 1), singular=True, module=_MOD)
+erf       = register("erf",       _scalar(_sc.erf),     lambda x, y: _two_over_sqrtpi(x) * exp(-x * x), numpy=_sc.erf, mpmath=mp.erf, formula="2/sqrt(pi) exp(-x**2)", module=_MOD)
+erfc      = register("erfc",      _scalar(_sc.erfc),    lambda x, y: -_two_over_sqrtpi(x) * exp(-x * x), numpy=_sc.erfc, mpmath=mp.erfc, formula="-2/sqrt(pi) exp(-x**2)", module=_MOD)
+erfcx     = register("erfcx",     _scalar(_sc.erfcx), lambda x, y: 2 * x * y - _two_over_sqrtpi(x), numpy=_sc.erfcx, mpmath=lambda x: mp.exp(x * x) * mp.erfc(x), formula="2x erfcx(x) - 2/sqrt(pi)", module=_MOD)
+erfinv    = register("erfinv",    _scalar(_sc.erfinv, Domain(-1.0, 1.0, False, False)), lambda x, y: _SQRTPI_2(x) * exp(y * y), numpy=_sc.erfinv, mpmath=mp.erfinv, formula="sqrt(pi)/2 exp(erfinv(x)**2)", domain=Domain(-1.0, 1.0, False, False), singular=True, module=_MOD)
+erfcinv   = register("erfcinv",   _scalar(_sc.erfcinv, Domain(0.0, 2.0, False, False)), lambda x, y: -_SQRTPI_2(x) * exp(y * y), numpy=_sc.erfcinv, mpmath=lambda x: mp.erfinv(1 - x), formula="-sqrt(pi)/2 exp(erfcinv(x)**2)", domain=Domain(0.0, 2.0, False, False), singular=True, module=_MOD)
+ndtr      = register("ndtr",      _scalar(_sc.ndtr), lambda x, y: exp(-x * x / 2) / _SQRT2PI(x), numpy=_sc.ndtr, mpmath=mp.ncdf, formula="exp(-x**2/2)/sqrt(2 pi)", module=_MOD)
+ndtri     = register("ndtri",     _scalar(_sc.ndtri, UNIT), lambda x, y: _SQRT2PI(x) * exp(y * y / 2), numpy=_sc.ndtri, mpmath=_mp_ndtri, formula="sqrt(2 pi) exp(ndtri(x)**2/2)", domain=UNIT, singular=True, module=_MOD)
+# log_ndtr: exp(-x²/2 - log_ndtr(x)), not pdf/cdf: the cdf underflows for x < -38
+log_ndtr  = register("log_ndtr",  _scalar(_sc.log_ndtr), lambda x, y: exp(-x * x / 2 - y) / _SQRT2PI(x), numpy=_sc.log_ndtr, mpmath=lambda x: mp.log(mp.ncdf(x)), formula="exp(-x**2/2 - log_ndtr(x))/sqrt(2 pi)", module=_MOD)
+logit     = register("logit",     _scalar(_sc.logit, UNIT), lambda x, y: 1 / (x * (1 - x)), numpy=_sc.logit, mpmath=lambda x: mp.log(x / (1 - x)), formula="1/(x(1-x))", domain=UNIT, singular=True, module=_MOD)
+log_expit = register("log_expit", _scalar(_sc.log_expit), lambda x, y: expit(-x), numpy=_sc.log_expit, mpmath=lambda x: -mp.log1p(mp.exp(-x)), formula="expit(-x)", module=_MOD)
+xlogy     = register("xlogy",     _scalar(_sc.xlogy, ANY, NONNEG), _xlogy_slopes, numpy=_sc.xlogy, mpmath=_mp_xlogy, formula="(ln y, x/y; 0 where x = 0)", domain=(ANY, NONNEG), module=_MOD)
+xlog1py   = register("xlog1py",   _scalar(_sc.xlog1py, ANY, Domain(-1.0)), _xlog1py_slopes, numpy=_sc.xlog1py, mpmath=_mp_xlog1py, formula="(log1p(y), x/(1+y); 0 where x = 0)", domain=(ANY, Domain(-1.0)), module=_MOD)
+entr      = register("entr",      _scalar(_sc.entr, NONNEG), lambda x, y: -ln(x + 0.0) - 1, numpy=_sc.entr, mpmath=_mp_entr, formula="-ln(x) - 1", domain=NONNEG, singular=True, module=_MOD)
+rel_entr  = register("rel_entr",  _scalar(_sc.rel_entr, POS, POS), lambda x, y, z: (ln(x / y) + 1, -x / y), numpy=_sc.rel_entr, mpmath=lambda x, y: x * mp.log(x / y), formula="(ln(x/y) + 1, -x/y)", domain=(POS, POS), module=_MOD)
+kl_div    = register("kl_div",    _scalar(_sc.kl_div, POS, POS), lambda x, y, z: (ln(x / y), 1 - x / y), numpy=_sc.kl_div, mpmath=lambda x, y: x * mp.log(x / y) - x + y, formula="(ln(x/y), 1 - x/y)", domain=(POS, POS), module=_MOD)
+i0        = register("i0",        _scalar(_sc.i0), lambda x, y: i1(x), numpy=_sc.i0, mpmath=lambda x: mp.besseli(0, x), formula="i1(x)", module=_MOD)
+i0e       = register("i0e",       _scalar(_sc.i0e), lambda x, y: i1e(x) - sign(x) * y, numpy=_sc.i0e, mpmath=lambda x: mp.exp(-abs(x)) * mp.besseli(0, x), formula="i1e(x) - sign(x) i0e(x)", nonsmooth=lambda x: x == 0, module=_MOD)
+i1        = register("i1",        _scalar(_sc.i1), lambda x, y: (i0(x) + iv(2, x)) / 2, numpy=_sc.i1, mpmath=lambda x: mp.besseli(1, x), formula="(i0(x) + iv(2, x))/2", module=_MOD)
+i1e       = register("i1e",       _scalar(_sc.i1e), _i1e_slope, numpy=_sc.i1e, mpmath=lambda x: mp.exp(-abs(x)) * mp.besseli(1, x), formula="(i0e(x) + ive(2, x))/2 - sign(x) i1e(x)", nonsmooth=lambda x: x == 0, module=_MOD)
+iv        = register("iv",        _scalar(_sc.iv), lambda v, x, y: (None, (iv(v - 1, x) + iv(v + 1, x)) / 2), numpy=_sc.iv, mpmath=mp.besseli, formula="(iv(v-1, x) + iv(v+1, x))/2", domain=(ANY, ANY), const=(0,), module=_MOD)
+ive       = register("ive",       _scalar(_sc.ive), lambda v, x, y: (None, (ive(v - 1, x) + ive(v + 1, x)) / 2 - sign(x) * y), numpy=_sc.ive, mpmath=lambda v, x: mp.exp(-abs(x)) * mp.besseli(v, x), formula="(ive(v-1, x) + ive(v+1, x))/2 - sign(x) ive(v, x)", domain=(ANY, ANY), const=(0,), module=_MOD)
+kv        = register("kv",        _scalar(_sc.kv), lambda v, x, y: (None, -(kv(v - 1, x) + kv(v + 1, x)) / 2), numpy=_sc.kv, mpmath=mp.besselk, formula="-(kv(v-1, x) + kv(v+1, x))/2", domain=(ANY, POS), const=(0,), module=_MOD)
+kve       = register("kve",       _scalar(_sc.kve), lambda v, x, y: (None, y - (kve(v - 1, x) + kve(v + 1, x)) / 2), numpy=_sc.kve, mpmath=lambda v, x: mp.exp(x) * mp.besselk(v, x), formula="kve(v, x) - (kve(v-1, x) + kve(v+1, x))/2", domain=(ANY, POS), const=(0,), module=_MOD)
+jv        = register("jv",        _scalar(_sc.jv), lambda v, x, y: (None, (jv(v - 1, x) - jv(v + 1, x)) / 2), numpy=_sc.jv, mpmath=mp.besselj, formula="(jv(v-1, x) - jv(v+1, x))/2", domain=(ANY, ANY), const=(0,), module=_MOD)
+yv        = register("yv",        _scalar(_sc.yv), lambda v, x, y: (None, (yv(v - 1, x) - yv(v + 1, x)) / 2), numpy=_sc.yv, mpmath=mp.bessely, formula="(yv(v-1, x) - yv(v+1, x))/2", domain=(ANY, POS), const=(0,), module=_MOD)
+j0        = register("j0",        _scalar(_sc.j0), lambda x, y: -j1(x), numpy=_sc.j0, mpmath=lambda x: mp.besselj(0, x), formula="-j1(x)", module=_MOD)
+j1        = register("j1",        _scalar(_sc.j1), lambda x, y: (j0(x) - jv(2, x)) / 2, numpy=_sc.j1, mpmath=lambda x: mp.besselj(1, x), formula="(j0(x) - jv(2, x))/2", module=_MOD)
+y0        = register("y0",        _scalar(_sc.y0, POS), lambda x, y: -y1(x), numpy=_sc.y0, mpmath=lambda x: mp.bessely(0, x), formula="-y1(x)", domain=POS, module=_MOD)
+y1        = register("y1",        _scalar(_sc.y1, POS), lambda x, y: (y0(x) - yv(2, x)) / 2, numpy=_sc.y1, mpmath=lambda x: mp.bessely(1, x), formula="(y0(x) - yv(2, x))/2", domain=POS, module=_MOD)
+zeta_deriv = register("zeta_deriv", _zeta_deriv_math, _zeta_deriv_slopes, numpy=np.vectorize(_zeta_deriv_math, otypes=[np.float64]), mpmath=lambda k, s, q: mp.zeta(s, q, derivative=int(k)), formula="k-th derivative in s of zeta(s, q) (evaluated by mpmath)", domain=(NONNEG, ANY, POS), const=(0,), module=_MOD)
+hurwitz_zeta = register("hurwitz_zeta", _scalar(_u._zeta, Domain(1.0, closed_lo=False), POS), lambda s, q, y: (zeta_deriv(1, s, q), -s * hurwitz_zeta(s + 1, q)), numpy=_u._zeta, mpmath=mp.zeta, formula="(zeta_deriv(1, s, q), -s zeta(s+1, q))", domain=(Domain(1.0, closed_lo=False), POS), module=_MOD)
+riemann_zeta = register("riemann_zeta", _scalar(_u._riemann_zeta), lambda x, y: zeta_deriv(1, x, 1.0), numpy=_u._riemann_zeta, mpmath=mp.zeta, formula="zeta_deriv(1, x, 1)", module=_MOD)
+expn      = register("expn",      _scalar(_sc.expn, NONNEG, POS), _expn_slope, numpy=_sc.expn, mpmath=_mp(mp.expint), formula="-expn(n-1, x) (n >= 1)", domain=(NONNEG, POS), const=(0,), module=_MOD)
+exp1      = register("exp1",      _scalar(_sc.exp1, POS), lambda x, y: -exp(-x) / x, numpy=_sc.exp1, mpmath=mp.e1, formula="-exp(-x)/x", domain=POS, singular=True, module=_MOD)
+expi      = register("expi",      _scalar(_sc.expi), lambda x, y: exp(x) / x, numpy=_sc.expi, mpmath=mp.ei, formula="exp(x)/x", singular=True, module=_MOD)
+_lambertw = register("lambertw",  _lambertw_math, lambda x, y: exp(-y) / (1 + y), numpy=_lambertw_numpy, mpmath=_mp_lambertw, formula="exp(-W)/(1 + W) (principal branch, real x >= -1/e)", domain=_INV_E, module=_MOD)
+boxcox    = register("boxcox",    _scalar(_sc.boxcox, POS), lambda x, lmbda, y: (exp((lmbda - 1) * ln(x)), _boxcox_dlambda(x, lmbda, y)), numpy=_sc.boxcox, mpmath=_mp_boxcox, formula="(x**(lmbda-1), d/dlmbda by a series near lmbda ln x = 0)", domain=(POS, ANY), module=_MOD)
+inv_boxcox = register("inv_boxcox", _scalar(_sc.inv_boxcox), _inv_boxcox_slopes, numpy=_sc.inv_boxcox, mpmath=_mp_inv_boxcox, formula="(x/(1 + lmbda y), d/dlmbda by a series near lmbda y = 0)", module=_MOD)
+# fmt: on
+
+psi = digamma
+
+
+def lambertw(z: Any, k: int = 0, tol: float = 1e-8) -> Any:
+    """The Lambert W function's principal branch on the reals (``k = 0``, ``z >= -1/e``), as
+    SciPy's ``lambertw`` but real: W(z) exp(W(z)) = z, W' = exp(-W)/(1 + W).
+
+    >>> import dualdiff as dd
+    >>> w = lambertw(dd.Dual(1.0, 1.0))           # Ω = 0.567..., W'(1) = Ω/(1·(1+Ω))
+    >>> round(w.value, 15), round(w.tangent, 15)
+    (0.567143290409784, 0.361896256634889)
+    """
+    if np.any(np.asarray(k) != 0):
+        raise ValueError(f"lambertw: only the principal branch k = 0 is real; got k = {k!r}")
+    return _lambertw(z)
+
+
+def zeta(x: Any, q: Any = None) -> Any:
+    """The Riemann zeta function ζ(x), or the Hurwitz zeta function ζ(x, q), as SciPy's ``zeta``;
+    differentiable in both x (by mpmath's ζ derivatives, ``zeta_deriv``) and q (-x ζ(x+1, q)).
+
+    >>> import dualdiff as dd
+    >>> z = zeta(dd.Dual(2.0, 1.0))                # ζ(2) = π²/6, ζ'(2) = -0.9375...
+    >>> round(z.value, 14), round(z.tangent, 14)
+    (1.64493406684823, -0.93754825431584)
+    """
+    return riemann_zeta(x) if q is None else hurwitz_zeta(x, q)
+
+
+def softplus(x: Any) -> Any:
+    """ln(1 + exp(x)), computed as ``np.logaddexp(0, x)`` (SciPy's own definition); slope
+    expit(x).
+
+    >>> import dualdiff as dd
+    >>> softplus(dd.Dual(0.0, 1.0))
+    Dual(0.6931471805599453, 0.5)
+    """
+    return np.logaddexp(0.0, x)
+
+
+def _has_dual(*xs: Any) -> bool:
+    return any(isinstance(x, _dual.Dual) for x in xs)
+
+
+def logsumexp(
+    a: Any,
+    axis: Any = None,
+    b: Any = None,
+    keepdims: bool = False,
+    return_sign: bool = False,
+) -> Any:
+    """ln Σ b·exp(a) over ``axis``, as ``scipy.special.logsumexp``, with Duals in ``a`` and
+    ``b``. The shift by the largest entry is a constant (the result does not depend on it), so
+    it carries no tangent; the slope in a is the softmax weights b·exp(a - result).
+
+    >>> import numpy as np, dualdiff as dd
+    >>> x = dd.Dual(np.array([1.0, 2.0, 3.0]), np.array([1.0, 0.0, 0.0]))
+    >>> r = logsumexp(x)
+    >>> round(r.value, 12), round(r.tangent, 12)         # d/da0 = softmax(a)[0]
+    (3.407605964444, 0.09003057317)
+    """
+    if not _has_dual(a, b):
+        return _sc.logsumexp(a, axis=axis, b=b, keepdims=keepdims, return_sign=return_sign)
+    av = np.asarray(base_value(a)) if not is_mpf(a) else base_value(a)
+    with np.errstate(invalid="ignore"):
+        m = np.max(av, axis=axis, keepdims=True) if np.ndim(av) else av
+    m = np.where(np.isfinite(np.asarray(m, dtype=float)), m, 0.0) if not is_mpf(a) else m
+    e = exp(a - m)
+    s = np.sum(e if b is None else b * e, axis=axis, keepdims=True)
+    sgn = np.sign(base_value(s))
+    if not return_sign and np.any(np.asarray(sgn) < 0):
+        raise ValueError(
+            "logsumexp: Σ b·exp(a) is negative, so its logarithm is not real; pass return_sign=True"
+        )
+    out = ln(s * sgn if return_sign else s) + m
+    if not keepdims:
+        out = np.squeeze(out, axis=axis) if axis is not None else np.reshape(out, ())
+        sgn = np.squeeze(sgn, axis=axis) if axis is not None else np.reshape(sgn, ())
+    if np.ndim(base_value(out)) == 0 and not keepdims:
+        out = out[()] if isinstance(base_value(out), np.ndarray) else out
+    return (out, sgn) if return_sign else out
+
+
+def softmax(x: Any, axis: Any = None) -> Any:
+    """exp(x - logsumexp(x)) over ``axis``, as ``scipy.special.softmax``.
+
+    >>> import numpy as np, dualdiff as dd
+    >>> s = softmax(dd.Dual(np.array([0.0, 0.0]), np.array([1.0, 0.0])))
+    >>> s.value, s.tangent                                # ds/dx0 = (p0(1-p0), -p0 p1)
+    (array([0.5, 0.5]), array([ 0.25, -0.25]))
+    """
+    if not _has_dual(x):
+        return _sc.softmax(x, axis=axis)
+    return exp(x - logsumexp(x, axis=axis, keepdims=True))
+
+
+def log_softmax(x: Any, axis: Any = None) -> Any:
+    """x - logsumexp(x) over ``axis``, as ``scipy.special.log_softmax``.
+
+    >>> import numpy as np, dualdiff as dd
+    >>> log_softmax(dd.Dual(np.array([0.0, 0.0]), np.array([1.0, 0.0]))).tangent
+    array([ 0.5, -0.5])
+    """
+    if not _has_dual(x):
+        return _sc.log_softmax(x, axis=axis)
+    return x - logsumexp(x, axis=axis, keepdims=True)
+
+
+def _lambertw_ufunc(z: Any, k: Any, tol: Any) -> Any:
+    return lambertw(z, k, tol)
+
+
+# SciPy's own ufuncs for functions the core table already has, and the private ufuncs that
+# SciPy's Python wrappers call (zeta, lambertw)
+for _ufunc, _fn in (
+    (_sc.expit, expit),
+    (_sc.log1p, log1p),
+    (_sc.expm1, expm1),
+    (_sc.cbrt, cbrt),
+    (_sc.exp2, exp2),
+    (_u._lambertw, _lambertw_ufunc),
+):
+    _dual.UFUNCS.setdefault(_ufunc, _fn)
