@@ -1,7 +1,8 @@
-"""What NumPy code works on Duals: the lists, read from the registries the rules fill.
+"""What NumPy and SciPy code works on Duals: the lists, read from the registries the rules fill.
 
-``docs/numpy.md`` shows :func:`markdown`; a test keeps the page equal to it, so the page can
-never promise a function that has no rule, nor miss one that has.
+``docs/numpy.md`` shows :func:`markdown`, ``docs/scipy.md`` :func:`scipy_markdown`; tests keep
+the pages equal to them, so a page can never promise a function that has no rule, nor miss one
+that has.
 
 >>> "numpy.linalg.solve" in supported_functions()
 True
@@ -13,7 +14,7 @@ from typing import Any
 
 from .dual import ARRAY_FUNCTIONS, UFUNC_METHODS, UFUNCS, ufunc_name
 
-__all__ = ["markdown", "supported_functions", "supported_ufuncs"]
+__all__ = ["markdown", "scipy_markdown", "supported_functions", "supported_ufuncs"]
 
 
 def _public(func: Any) -> str:
@@ -53,3 +54,37 @@ def markdown() -> str:
         f"**Ufuncs and ufunc methods** ({len(supported_ufuncs())}): "
         f"{block(supported_ufuncs())}\n"
     )
+
+
+#: dualdiff.scipy's modules with functions of SciPy's names (SciPy's own versions call asarray)
+SCIPY_MODULES = ("special", "linalg", "integrate", "signal", "stats")
+
+
+def scipy_markdown() -> str:
+    """The generated part of docs/scipy.md (needs SciPy)."""
+    import importlib
+
+    from .rules import FUNCTIONS, RULES
+
+    importlib.import_module("dualdiff.scipy.special")
+    rows = [r for r in RULES.values() if r.module == "dualdiff.scipy.special"]
+
+    def shown(r: Any) -> str:
+        const = [r.args[i] for i in r.const]
+        free = [a for a in r.args if a not in const]
+        note = f" (in {', '.join(free)})" if const else ""
+        return f"`{r.signature}`{note}"
+
+    lines = [
+        f"**scipy.special ufuncs, on Duals directly** ({len(rows)} rows): "
+        + " · ".join(shown(r) for r in rows),
+        "",
+    ]
+    for name in SCIPY_MODULES:
+        module = importlib.import_module(f"dualdiff.scipy.{name}")
+        names = sorted(n for n in module.__all__ if not (name == "special" and n in FUNCTIONS))
+        lines += [
+            f"**dualdiff.scipy.{name}** ({len(names)}): " + " · ".join(f"`{n}`" for n in names),
+            "",
+        ]
+    return "\n".join(lines)

@@ -29,3 +29,15 @@ def test_names_are_public_names():
         for part in name.split(".")[1:]:
             obj = getattr(obj, part)
         assert callable(obj), name
+
+
+SCIPY_PAGE = PAGE.parent / "scipy.md"
+
+
+def test_the_scipy_page_is_current():
+    text = SCIPY_PAGE.read_text()
+    start = text.index("-->\n", text.index("<!-- catalog:")) + 4
+    shown = text[start : text.index("<!-- end catalog -->")]
+    assert shown == catalog.scipy_markdown(), (
+        f"paste into docs/scipy.md:\n{catalog.scipy_markdown()}"
+    )
