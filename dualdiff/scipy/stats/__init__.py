@@ -1,0 +1,104 @@
+"""``scipy.stats`` on Duals: the distributions people fit, with scipy.stats' signatures,
+differentiable in x and in every parameter.
+
+>>> import dualdiff as dd
+>>> from dualdiff.scipy import stats
+>>> y = stats.norm.logpdf(dd.Dual(1.0, 1.0), loc=0.5, scale=2.0)   # d/dx = -(x - loc)/scale²
+>>> round(y.value, 12), y.tangent
+(-1.643335713765, -0.125)
+>>> x = [0.5, 1.2, 3.1]                             # a gamma log-likelihood: d/da, d/dscale
+>>> dd.gradient(lambda p: stats.gamma.logpdf(x, p[0], scale=p[1]).sum(), [2.0, 1.5])
+array([-1.86417184, -1.86666667])
+
+Each distribution is an object whose methods take scipy.stats' arguments: ``x`` (``k`` for the
+discrete ones, ``q`` for ``ppf``) first, then the shape parameters (positionally or by name),
+then ``loc`` and ``scale`` (discrete distributions: ``loc``). Any argument may be a float, an
+int, a NumPy array (all broadcast together), an ``mpmath.mpf`` or a Dual (nested for higher
+derivatives, or carrying several directions in vector mode). ``stats.gamma(2.0, scale=3.0)``
+freezes the parameters, as in SciPy.
+
+==================================  =============================  ============================
+distribution (shape parameters)     methods                        no derivative in
+==================================  =============================  ============================
+norm, cauchy, laplace, logistic     pdf, logpdf, cdf, logcdf,
+expon, uniform                      sf, logsf, ppf
+lognorm (s), weibull_min (c)        the same
+t (df)                              all but ppf                    df, in the cdf family
+gamma (a), chi2 (df)                all but ppf                    a, df, in the cdf family
+beta (a, b)                         all but ppf                    a, b, in the cdf family
+poisson (mu)                        pmf, logpmf, cdf, logcdf,
+                                    sf, logsf
+binom (n, p), nbinom (n, p)         the same                       n, in the cdf family
+geom (p), bernoulli (p)             the same, and ppf
+multivariate_normal (mean, cov)     pdf, logpdf
+dirichlet (alpha)                   pdf, logpdf
+==================================  =============================  ============================
+
+Conventions, each stated once here:
+
+* **Values** are scipy.stats' (the tests compare to 1e-12 relative), written in log space with
+  ``xlogy``, ``xlog1py``, ``gammaln``, ``betaln``, ``log_ndtr``; ``logcdf`` near 1 is
+  ``log1p(-sf)`` (and ``logsf`` likewise). Where SciPy rounds, the value here is the accurate
+  one instead: the discrete logcdf near 1 (SciPy takes the log of the rounded cdf), ``t``'s
+  logpdf at large df (Stirling's series here, where SciPy's loses digits past df ≈ 1000),
+  ``laplace.logpdf`` far in the tails, ``uniform.logsf`` just above ``loc``.
+* **Outside the support** the value is SciPy's (pdf 0, logpdf -inf, cdf 0 or 1, ...), with a
+  zero tangent: the function is constant there. At the ends of the support the derivatives
+  are one-sided (``gamma.pdf`` with a = 2 has slope 1/scale² at loc), and where logpdf is
+  -inf its tangent is 0.
+* **Invalid parameters** (``scale <= 0``, ``p > 1``, a ``q`` outside [0, 1] ...): where any
+  argument is an array the entry is NaN, value and tangent, as SciPy's; when every argument is
+  a single number a :class:`~dualdiff.DomainError` (a ``ValueError``) names the distribution,
+  method, parameter and value, as dualdiff's functions do (``dd.ln(-1.0)`` raises,
+  ``dd.ln(np.array([-1.0]))`` is NaN). A NaN argument gives NaN. ``multivariate_normal`` and
+  ``dirichlet`` raise ``ValueError`` as SciPy does (a covariance that is not positive definite,
+  a point off the simplex).
+* **Not differentiable in a shape parameter**: the cdf family (cdf, logcdf, sf, logsf) of
+  ``gamma``, ``chi2``, ``beta``, ``t``, and of ``binom`` and ``nbinom`` in ``n``, is the
+  regularised incomplete gamma or beta function, which :mod:`dualdiff.scipy.special`
+  differentiates in x only: a Dual there raises its ``TypeError``; a tangent is never dropped.
+  ``poisson``'s cdf is differentiable in ``mu`` (the incomplete gamma function's argument),
+  ``binom``'s and ``nbinom``'s in ``p``. At the degenerate ends (``mu = 0``, ``p = 0`` or 1)
+  their value and first derivative are exact (one-sided); second derivatives there are those
+  of dualdiff.scipy.special's incomplete functions at the end of their range, at present 0.
+* **Discrete distributions** are step functions of ``k``: the pmf and the cdf family have
+  derivative 0 in ``k`` and in ``loc`` (k goes through ``floor``); ``ppf`` is a step function
+  of ``q`` and ``p``, plus ``loc`` (slope 1). ``binom``'s ``n`` must be whole, as in SciPy; its
+  pmf is differentiable in ``n`` all the same (through ``gammaln``, the continuous extension).
+* **Quantiles** (``ppf``) exist where a closed form or an inverse special function does; there
+  is none for ``t``, ``gamma``, ``chi2``, ``beta`` (SciPy inverts its incomplete functions),
+  ``poisson``, ``binom``, ``nbinom``.
+* **mpf**: every method of the univariate distributions, and ``dirichlet``, computes in mpmath
+  at its working precision when an argument is an ``mpf`` (floats given beside it are made
+  ``mpf``); ``multivariate_normal`` computes in floats (``numpy.linalg`` has no mpf).
+"""
+
+from __future__ import annotations
+
+from .continuous import (
+    bernoulli,
+    beta,
+    binom,
+    cauchy,
+    chi2,
+    dirichlet,
+    expon,
+    gamma,
+    geom,
+    laplace,
+    logistic,
+    lognorm,
+    multivariate_normal,
+    nbinom,
+    norm,
+    poisson,
+    t,
+    uniform,
+    weibull_min,
+)
+
+__all__ = [
+    "bernoulli", "beta", "binom", "cauchy", "chi2", "dirichlet", "expon", "gamma", "geom",
+    "laplace", "logistic", "lognorm", "multivariate_normal", "nbinom", "norm", "poisson", "t",
+    "uniform", "weibull_min",
+]  # fmt: skip
