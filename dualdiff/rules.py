@@ -334,7 +334,9 @@ def _make_nary(rule: Rule) -> Callable[..., Any]:
                 raise _overflow(rule.name, *xs) from None
         if any(isinstance(x, Dual) for x in xs):
             return _nary_dual(rule, *xs)
-        if any(isinstance(x, _MPF) for x in xs):
+        if any(isinstance(x, _NDARRAY) and x.dtype == object for x in xs):
+            return np.frompyfunc(fn, arity, 1)(*xs)  # mpf entries: each through the scalars
+        if any(isinstance(x, _MPF) for x in xs) and not any(isinstance(x, _NDARRAY) for x in xs):
             if rule.mpmath is None:
                 raise TypeError(f"{rule.name} has no mpmath implementation")
             mxs = tuple(_MPF(x) for x in xs)

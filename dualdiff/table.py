@@ -300,4 +300,5 @@ def log(x: Any, base: Any = None) -> Any:
     return ln(x) / ln(base)
 
 
+log.__module__ = "dualdiff"  # called as dd.log, listed with the rows
 FUNCTIONS["log"] = log

@@ -12,20 +12,30 @@ import pytest
 
 import dualdiff as dd
 from dualdiff.expr import parse
+from dualdiff.rules import Domain
 from dualdiff.validate import validate
 from dualdiff.workload import estimate_seconds
 
+from .reference import POINTS, row_cases, sample
 
-@pytest.mark.parametrize("rule", list(dd.RULES.values()), ids=lambda r: r.name)
-def test_validate_passes_on_every_row(rule):
-    if rule.arity == 1:
-        points = rule.domain.sample(20)
-    else:
+CASES = [c for r in dd.RULES.values() for c in row_cases(r)]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.label)
+def test_validate_passes_on_every_row(case):
+    if case.label in POINTS:
+        points = list(POINTS[case.label])
+    elif case.arity == 1:
+        points = case.domains[0].sample(20)
+    elif all(d == Domain() for d in case.domains):
         rng = np.random.default_rng(5)
         points = [tuple(p) for p in rng.uniform(-4, 4, size=(20, 2))]
-    report = validate(rule.fn, points, dps=50, rtol=1e-13)
+    else:
+        cols = [sample(d, 20, f"{case.label}-{i}") for i, d in enumerate(case.domains)]
+        points = list(zip(*cols, strict=True))
+    report = validate(case.fn, points, dps=50, rtol=1e-13)
     assert report.ok, str(report)
-    assert len(report.rows) == 20 * rule.arity
+    assert len(report.rows) == len(points) * case.arity
     assert report.max_rel_error < 1e-13
 
 
