@@ -76,26 +76,21 @@ Conventions, each stated once here:
 from __future__ import annotations
 
 from .continuous import (
-    bernoulli,
     beta,
-    binom,
     cauchy,
     chi2,
-    dirichlet,
     expon,
     gamma,
-    geom,
     laplace,
     logistic,
     lognorm,
-    multivariate_normal,
-    nbinom,
     norm,
-    poisson,
     t,
     uniform,
     weibull_min,
 )
+from .discrete import bernoulli, binom, geom, nbinom, poisson
+from .multivariate import dirichlet, multivariate_normal
 
 __all__ = [
     "bernoulli", "beta", "binom", "cauchy", "chi2", "dirichlet", "expon", "gamma", "geom",
