@@ -280,7 +280,7 @@ def log(x: Any, base: Any = None) -> Any:
 
     d/dx log_a(x) = 1/(x ln a); the base may be a Dual too.
 
-    >>> import dualdiff as dd
+    >>> import math, dualdiff as dd
     >>> d = dd.log(dd.Dual(8.0, 1.0), 2)
     >>> d.value, round(d.tangent * 8 * math.log(2), 12)
     (3.0, 1.0)
