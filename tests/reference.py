@@ -480,3 +480,28 @@ def to_float_array(a: Any) -> np.ndarray:
 
 
 EPS = math.ulp(1.0)
+
+
+def list_jacobian(
+    ref: Callable[[list[Any]], Sequence[Any]], x0: Sequence[float], dps: int = 40, h: str = "1e-12"
+) -> np.ndarray:
+    """The Jacobian, as floats, of ``ref`` (a list of mpf in, a sequence of mpf out) at x0, by
+    central differences at ``dps`` digits (:func:`cd_jacobian` on lists)."""
+    _, J = cd_jacobian(lambda x: np.array(list(ref(list(x))), dtype=object), x0, dps=dps, h=h)
+    return J.astype(float)
+
+
+def list_hessian(
+    ref: Callable[[list[Any]], Sequence[Any]],
+    x0: Sequence[float],
+    w: Any,
+    dps: int = 40,
+    h: str = "1e-9",
+) -> np.ndarray:
+    """The Hessian, as floats, of Σ w·ref(x) at x0 (:func:`cd_hessian` on lists)."""
+    ws = [mpf(float(e)) for e in np.ravel(w)]
+
+    def g(x: Any) -> Any:
+        return sum(a * b for a, b in zip(ws, ref(list(x)), strict=True))
+
+    return cd_hessian(g, x0, dps=dps, h=h).astype(float)

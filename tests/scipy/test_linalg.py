@@ -25,6 +25,8 @@ import scipy.linalg as sl
 import dualdiff as dd
 from dualdiff.scipy import linalg as ddl
 
+from ..reference import list_hessian, list_jacobian
+
 mpf = mpmath.mpf
 DPS = 40
 H = mpf("1e-12")
@@ -406,41 +408,12 @@ def _values(r: Any) -> np.ndarray:
 @functools.cache
 def reference_jacobian(name: str) -> np.ndarray:
     spec = BY_NAME[name]
-    with mpmath.workdps(DPS):
-        x = [mpf(v) for v in spec.x0]
-        cols = []
-        for i in range(len(x)):
-            up, dn = list(x), list(x)
-            up[i] += H
-            dn[i] -= H
-            cols.append(
-                [(a - b) / (2 * H) for a, b in zip(spec.ref(up), spec.ref(dn), strict=True)]
-            )
-        return np.array([[float(c[r]) for c in cols] for r in range(len(cols[0]))])
+    return list_jacobian(spec.ref, spec.x0, dps=DPS, h=str(H))
 
 
 def reference_hessian(spec: Spec, w: np.ndarray) -> np.ndarray:
     """Second central differences (step 1e-9) of the weighted sum of the mpmath outputs."""
-    h = mpf("1e-9")
-    n = len(spec.x0)
-    with mpmath.workdps(DPS):
-        wm = [mpf(e) for e in w]
-
-        def g(xs: list[Any]) -> Any:
-            return sum(a * b for a, b in zip(wm, spec.ref(xs), strict=True))
-
-        x = [mpf(v) for v in spec.x0]
-        ref = np.zeros((n, n))
-        for i in range(n):
-            for j in range(i, n):
-                acc = mpf(0)
-                for si, sj, sign in ((1, 1, 1), (1, -1, -1), (-1, 1, -1), (-1, -1, 1)):
-                    xs = list(x)
-                    xs[i] += si * h
-                    xs[j] += sj * h
-                    acc += sign * g(xs)
-                ref[i, j] = ref[j, i] = float(acc / (4 * h * h))
-    return ref
+    return list_hessian(spec.ref, spec.x0, w, dps=DPS)
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)

@@ -22,6 +22,8 @@ import scipy.signal as ss
 import dualdiff as dd
 from dualdiff.scipy import signal as dds
 
+from ..reference import list_hessian, list_jacobian
+
 mpf = mpmath.mpf
 DPS = 40
 H = mpf("1e-12")
@@ -189,40 +191,12 @@ BY_NAME = {s.name: s for s in SPECS}
 @functools.cache
 def reference_jacobian(name: str) -> np.ndarray:
     spec = BY_NAME[name]
-    with mpmath.workdps(DPS):
-        p = [mpf(v) for v in P[: spec.n]]
-        columns = []
-        for i in range(len(p)):
-            up, dn = list(p), list(p)
-            up[i] += H
-            dn[i] -= H
-            columns.append(
-                [(a - b) / (2 * H) for a, b in zip(spec.ref(up), spec.ref(dn), strict=True)]
-            )
-        return np.array([[float(c[r]) for c in columns] for r in range(len(columns[0]))])
+    return list_jacobian(spec.ref, P[: spec.n], dps=DPS, h=str(H))
 
 
 def reference_hessian(spec: Spec, w: np.ndarray) -> np.ndarray:
-    h = mpf("1e-9")
-    n = spec.n
-    with mpmath.workdps(DPS):
-        wm = [mpf(e) for e in w]
-
-        def g(ps: list[Any]) -> Any:
-            return sum(a * b for a, b in zip(wm, spec.ref(ps), strict=True))
-
-        p = [mpf(v) for v in P[:n]]
-        ref = np.zeros((n, n))
-        for i in range(n):
-            for j in range(i, n):
-                acc = mpf(0)
-                for si, sj, sign in ((1, 1, 1), (1, -1, -1), (-1, 1, -1), (-1, -1, 1)):
-                    ps = list(p)
-                    ps[i] += si * h
-                    ps[j] += sj * h
-                    acc += sign * g(ps)
-                ref[i, j] = ref[j, i] = float(acc / (4 * h * h))
-    return ref
+    """Second central differences (step 1e-9) of the weighted sum of the mpmath outputs."""
+    return list_hessian(spec.ref, P[: spec.n], w, dps=DPS)
 
 
 def _p0(spec: Spec) -> np.ndarray:
