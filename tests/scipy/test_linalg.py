@@ -26,6 +26,7 @@ import dualdiff as dd
 from dualdiff.scipy import linalg as ddl
 
 from ..reference import list_hessian, list_jacobian
+from ..test_linalg import mp_square, square
 
 mpf = mpmath.mpf
 DPS = 40
@@ -40,18 +41,6 @@ CYCLE = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])  # LU must
 
 
 # --- building matrices from x, in NumPy and in mpmath ------------------------------------------
-def square(x: Any, n: int, shift: float = 3.0) -> Any:
-    return np.reshape(x[: n * n], (n, n)) + shift * np.eye(n)
-
-
-def mp_square(x: Any, n: int, shift: Any = 3) -> Any:
-    a = mpmath.matrix(n, n)
-    for i in range(n):
-        for j in range(n):
-            a[i, j] = x[i * n + j] + (shift if i == j else 0)
-    return a
-
-
 def mp_const(rows: Any) -> Any:
     return mpmath.matrix([[mpf(float(v)) for v in r] for r in np.atleast_2d(rows)])
 
