@@ -11,6 +11,7 @@
 from . import arithmetic as _arithmetic
 from . import arrayfuncs as _arrayfuncs  # noqa: F401  (registers the NumPy functions)
 from . import fastpaths as _fastpaths
+from . import fft as _fft  # noqa: F401  (registers numpy.fft)
 from . import linalg as _linalg  # noqa: F401  (registers numpy.linalg)
 from . import products as _products  # noqa: F401  (registers einsum, kron, interp, ...)
 from . import reductions as _reductions  # noqa: F401  (registers medians, nansum, ...)

@@ -16,8 +16,8 @@ import mpmath
 import numpy as np
 
 from .directions import Directions
-from .dual import Dual, make, new_tag, tag_counter
-from .kinds import base_value
+from .dual import Dual, fmt, make, new_tag, tag_counter
+from .kinds import base_value, is_complex, is_mpf
 
 __all__ = ["Derivative", "derivative", "seed", "split_result"]
 
@@ -27,6 +27,10 @@ def _one_like(x: Any) -> Any:
         return np.broadcast_to(np.ones((), dtype=x.dtype), x.shape)  # read-only, no copy
     if isinstance(x, mpmath.mpf):
         return mpmath.mpf(1)
+    if isinstance(x, mpmath.mpc):
+        return mpmath.mpc(1)
+    if type(x) is complex:
+        return 1 + 0j
     if isinstance(x, (float, Dual)):
         return 1.0
     return np.ones_like(x)  # dask, CuPy: stays lazy / on device
@@ -35,47 +39,54 @@ def _one_like(x: Any) -> Any:
 def as_input(x: Any, who: str) -> Any:
     """Normalise a point to differentiate at (ints to floats, lists to float arrays)."""
     tx = type(x)
-    if tx is float or isinstance(x, (Dual, mpmath.mpf)):
+    if tx is float or tx is complex or isinstance(x, (Dual, mpmath.mpf, mpmath.mpc)):
         return x
     if tx is int or tx is bool:
         return float(x)
     if isinstance(x, np.ndarray):
         if x.dtype.kind in "biu":
             return x.astype(np.float64)
-        if x.dtype.kind in "fO":
+        if x.dtype.kind in "fcO":
             return x
     elif isinstance(x, np.generic):
         if isinstance(x, (np.integer, np.bool_)) or x.dtype == np.float64:
             return float(x)
-        if isinstance(x, np.floating):
+        if x.dtype == np.complex128:
+            return complex(x)
+        if isinstance(x, (np.floating, np.complexfloating)):
             return np.asarray(x)
     elif isinstance(x, (list, tuple)):
         objs = np.asarray(x, dtype=object)
-        if any(isinstance(e, mpmath.mpf) for e in objs.ravel()):  # keep every digit
-            entries = [_mpf_entry(e, who) for e in objs.ravel()]
+        if any(isinstance(e, (mpmath.mpf, mpmath.mpc)) for e in objs.ravel()):  # every digit
+            mpc = any(isinstance(e, (mpmath.mpc, complex)) for e in objs.ravel())
+            entries = [_mpf_entry(e, who, mpc) for e in objs.ravel()]
             return np.array(entries, dtype=object).reshape(objs.shape)
-        return as_input(np.asarray(x, dtype=np.float64), who)
+        a = np.asarray(x)
+        return as_input(a if a.dtype.kind == "c" else np.asarray(x, dtype=np.float64), who)
     elif isinstance(x, numbers.Real):
         return float(x)
+    elif isinstance(x, numbers.Complex):
+        return complex(x)
     elif hasattr(x, "__array_ufunc__") and hasattr(x, "shape"):
         return x
-    if isinstance(x, (complex, mpmath.mpc)) or np.iscomplexobj(x):
-        raise TypeError(
-            f"{who}: complex points ({type(x).__name__}) are not supported yet; "
-            "Duals are real: differentiate the real and imaginary parts separately"
-        )
     raise TypeError(
-        f"{who} needs a real number, NumPy array, mpmath.mpf or Dual, got {type(x).__name__}"
+        f"{who} needs a number (real or complex), NumPy array, mpmath.mpf, mpmath.mpc or Dual, "
+        f"got {type(x).__name__}"
     )
 
 
-def _mpf_entry(e: Any, who: str) -> Any:
-    """An entry of a point given with mpf numbers: every entry becomes an mpf (none rounds)."""
-    if isinstance(e, mpmath.mpf):
+def _mpf_entry(e: Any, who: str, mpc: bool = False) -> Any:
+    """An entry of a point given with mpf (mpc) numbers: every entry becomes an mpf, or an mpc
+    where any entry is complex (none rounds)."""
+    if isinstance(e, mpmath.mpc if mpc else mpmath.mpf):
         return e
-    if isinstance(e, numbers.Real) and not isinstance(e, bool):
-        return mpmath.mpf(e)
-    raise TypeError(f"{who} needs real numbers, got {type(e).__name__} beside mpmath.mpf")
+    if isinstance(e, (mpmath.mpf, mpmath.mpc)):
+        return mpmath.mpc(e)
+    if isinstance(e, numbers.Number) and not isinstance(e, bool):
+        if isinstance(e, numbers.Real) and not mpc:
+            return mpmath.mpf(e)
+        return mpmath.mpc(complex(e)) if not isinstance(e, numbers.Real) else mpmath.mpc(e)
+    raise TypeError(f"{who} needs numbers, got {type(e).__name__} beside mpmath.mpf")
 
 
 def seed(x: Any, tag: int, who: str = "derivative") -> Dual:
@@ -129,8 +140,12 @@ def split_result(r: Any, tag: int, who: str) -> tuple[Any, Any]:
                 t = np.array(np.broadcast_to(t, np.shape(v)))
             if type(t) is np.float64:  # a scalar result reads as a Python float
                 t = float(t)
+            elif type(t) is np.complex128:
+                t = complex(t)
             if type(v) is np.float64:
                 v = float(v)
+            elif type(v) is np.complex128:
+                v = complex(v)
             return v, t
         if r._tag > tag:
             raise ValueError(
@@ -143,6 +158,57 @@ def split_result(r: Any, tag: int, who: str) -> tuple[Any, Any]:
             "for several outputs return one array and use dd.jacobian"
         )
     return r, _zero_like(r)
+
+
+def _complexified(x: Any) -> Any:
+    """A real point as a complex one (mpf as mpc), for the Wirtinger derivatives."""
+    if isinstance(x, Dual):
+        return make(_complexified(x._v), _complexified(x._t), x._tag)
+    if isinstance(x, mpmath.mpf):
+        return mpmath.mpc(x)
+    if isinstance(x, np.ndarray):
+        if x.dtype == object:
+            return np.array([mpmath.mpc(e) for e in x.flat], dtype=object).reshape(x.shape)
+        return x.astype(np.result_type(x.dtype, np.complex64))
+    return complex(x)
+
+
+def _tolerance(b: Any) -> float:
+    """Where the derivatives along 1 and along i/i must agree: at half the working digits
+    (they agree to the last bit along a holomorphic chain; a non-holomorphic f differs at O(1))."""
+    if is_mpf(b):
+        return float(mpmath.mpf(2) ** (-mpmath.mp.prec // 2))
+    dt = np.result_type(b) if hasattr(b, "dtype") else np.dtype(np.complex128)
+    return float(np.sqrt(np.finfo(dt).eps))
+
+
+def _check_holomorphic(name: str, z: Any, t1: Any, ti: Any) -> None:
+    """Refuse f'(z) where f's derivative along 1 (a) differs from its derivative along i over i
+    (b): f is not complex-differentiable there. Compared on the innermost numbers."""
+    a, bi = base_value(t1), base_value(ti)
+    b = bi * (mpmath.mpc(0, -1) if is_mpf(bi) else -1j)
+    diff, size = np.abs(a - b), np.maximum(np.abs(a), np.abs(b))
+    with np.errstate(invalid="ignore"):
+        bad = diff > _tolerance(a) * size
+    if not np.any(bad):
+        return
+    fz, fzbar = (a + b) / 2, (a - b) / 2
+    where = "" if np.ndim(bad) == 0 else f" (at {int(np.count_nonzero(bad))} of the points)"
+    raise ValueError(
+        f"{name}.prime at complex z = {fmt(base_value(z))}: {name} is not holomorphic there"
+        f"{where}, so f'(z) does not exist: its derivative along the real axis, "
+        f"{fmt(_first(a, bad))}, differs from its derivative along the imaginary axis divided "
+        f"by i, {fmt(_first(b, bad))}. Its Wirtinger derivatives are ∂f/∂z = "
+        f"{fmt(_first(fz, bad))} and ∂f/∂z̄ = {fmt(_first(fzbar, bad))} (f.wirtinger(z) gives "
+        "both); dd.jvp(f, z, v) gives the derivative in a direction v"
+    )
+
+
+def _first(x: Any, bad: Any) -> Any:
+    """The entry of x at the first point that failed (x itself for a scalar)."""
+    if np.ndim(bad) == 0 or np.ndim(x) == 0:
+        return x
+    return np.asarray(x)[np.unravel_index(int(np.argmax(bad)), np.shape(bad))]
 
 
 def _elementwise(t: Any, x: Any) -> Any:
@@ -199,14 +265,49 @@ class Derivative:
     def value_and_prime(self, x: Any, **kwargs: Any) -> tuple[Any, Any]:
         """``(f(x), f'(x))`` from a single evaluation of ``f``.
 
+        At a complex point f'(z) is the complex derivative, which exists where f is holomorphic:
+        ``f`` is evaluated twice, moving z along 1 and along i, and the two must agree (the
+        Cauchy-Riemann equations); where they do not, a ValueError gives the Wirtinger
+        derivatives instead (:meth:`wirtinger`).
+
         >>> import dualdiff as dd
         >>> derivative(lambda x: x**3).value_and_prime(2.0)
         (8.0, 12.0)
+        >>> derivative(lambda z: z**3).value_and_prime(1j)
+        ((-0-1j), (-3+0j))
         """
         tag = new_tag()
         xs = seed(x, tag, self._name)
         v, t = split_result(self.__wrapped__(xs, **kwargs), tag, self._name)
+        if is_complex(xs._v):
+            ti = self._along_i(xs, kwargs)
+            _check_holomorphic(self._name, x, t, ti)
         return v, _elementwise(t, xs._v)
+
+    def _along_i(self, xs: Dual, kwargs: dict[str, Any]) -> Any:
+        """f's tangent where the point moves along i (the seed ``xs`` turned by i)."""
+        tag = new_tag()
+        r = self.__wrapped__(make(xs._v, xs._t * 1j, tag), **kwargs)
+        return split_result(r, tag, self._name)[1]
+
+    def wirtinger(self, z: Any, **kwargs: Any) -> tuple[Any, Any]:
+        """The Wirtinger derivatives ``(∂f/∂z, ∂f/∂z̄)`` at z (elementwise over arrays), from
+        two evaluations of ``f`` (z moving along 1 and along i). For a holomorphic f,
+        ``∂f/∂z = f'(z)`` and ``∂f/∂z̄ = 0``; for a real-valued f, ``2 ∂f/∂z̄`` is the gradient
+        ``∂f/∂x + i ∂f/∂y``.
+
+        >>> derivative(lambda z: z * z.conj()).wirtinger(1 + 2j)       # |z|²: (z̄, z)
+        ((1-2j), (1+2j))
+        """
+        z = as_input(z, self._name)
+        if not is_complex(z):
+            z = _complexified(z)
+        tag = new_tag()
+        xs = seed(z, tag, self._name)
+        t1 = split_result(self.__wrapped__(xs, **kwargs), tag, self._name)[1]
+        ti = self._along_i(xs, kwargs)
+        a, b = t1, ti * -1j  # b = (derivative along i) / i
+        return (a + b) / 2, (a - b) / 2
 
     @property
     def prime(self) -> Derivative:
@@ -242,8 +343,14 @@ class Derivative:
             raise IndexError(f"{self._name}: no argument {i} among {len(args)}")
         tag = new_tag()
         seeded = list(args)
-        seeded[i] = seed(args[i], tag, self._name)
-        return split_result(self.__wrapped__(*seeded, **kwargs), tag, self._name)[1]
+        seeded[i] = xs = seed(args[i], tag, self._name)
+        t = split_result(self.__wrapped__(*seeded, **kwargs), tag, self._name)[1]
+        if is_complex(xs._v):  # a complex argument: the same check as prime
+            tag = new_tag()
+            seeded[i] = make(xs._v, xs._t * 1j, tag)
+            ti = split_result(self.__wrapped__(*seeded, **kwargs), tag, self._name)[1]
+            _check_holomorphic(f"{self._name} (argument {i})", args[i], t, ti)
+        return t
 
     def grad(self, *args: Any, **kwargs: Any) -> tuple[Any, ...]:
         """The partial derivatives at ``args``, one seeded direction per argument.

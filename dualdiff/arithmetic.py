@@ -27,7 +27,7 @@ from . import table
 from .conventions import lincomb, scale
 from .dual import Dual, fit, fmt, is_constant, make, parts, speedups, top_tag
 from .errors import DomainError, ZeroDivisionDomainError
-from .kinds import base_value, is_mpf, is_number, like
+from .kinds import base_value, is_complex, is_mpf, is_number, like
 
 __all__ = [
     "OPERATORS", "Operator", "add", "divide", "multiply", "negative", "pow_value", "power",
@@ -268,7 +268,10 @@ def _pow_edge(x: Any, m: Any) -> Any:
 
 def _log_base(a: Any, what: str, exponent: Any) -> Any:
     """ln(a) for the a**x rule, at the precision of the exponent; ln(0) = -inf, so that
-    0·ln(0) = 0 by the NaN policy."""
+    0·ln(0) = 0 by the NaN policy. A complex exponent takes the principal complex logarithm of
+    a real base (a negative one included), as x**y does for complex numbers."""
+    if is_complex(exponent) and not is_complex(a) and not (is_number(a) and a >= 0):
+        a = a + 0j
     if is_number(a):
         if a < 0:
             raise DomainError(f"pow: {what} needs {what[0]} >= 0, got {what[0]} = {fmt(a)}")

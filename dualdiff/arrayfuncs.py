@@ -21,7 +21,7 @@ import numpy as np
 from . import table as rules
 from .assign import copies, own, zeros_in_layout
 from .directions import LINEAR, Directions
-from .dual import ARRAY_FUNCTIONS, Dual, make, parts, shape_of, top_tag
+from .dual import ARRAY_FUNCTIONS, COMPLEX_OK, Dual, make, parts, shape_of, top_tag
 from .kinds import base_value
 
 _F = Callable[..., Any]
@@ -109,6 +109,7 @@ def linear(*funcs: Any) -> None:
     for f in funcs:
         ARRAY_FUNCTIONS[f] = _linear(f)
         LINEAR.add(f)
+        COMPLEX_OK.add(f)
 
 
 def jointly_linear(func: Any, operands: Callable[..., Any]) -> None:
@@ -128,6 +129,7 @@ def jointly_linear(func: Any, operands: Callable[..., Any]) -> None:
 
     ARRAY_FUNCTIONS[func] = impl
     LINEAR.add(func)
+    COMPLEX_OK.add(func)
 
 
 def multilinear(
@@ -156,6 +158,7 @@ def multilinear(
 
     ARRAY_FUNCTIONS[func] = impl
     LINEAR.add(func)
+    COMPLEX_OK.add(func)  # multilinear over the reals (conjugating ones too): the rule holds
 
 
 def first(*args: Any, **kwargs: Any) -> tuple[list[Any], Callable[..., Any]]:
@@ -373,3 +376,12 @@ for _f in (
     np.array_equiv, np.all, np.any, np.argpartition, np.lexsort, np.iscomplexobj, np.isrealobj,
 ):  # fmt: skip
     ARRAY_FUNCTIONS[_f] = _on_base_values(_f)
+    COMPLEX_OK.add(_f)
+
+# functions whose rule holds for complex Duals as written (shapes, copies, products, selections
+# by index, value-only predicates); linear() and kin add theirs as they declare them
+COMPLEX_OK.update((
+    np.reshape, np.shape, np.ndim, np.size, np.zeros_like, np.empty_like, np.ones_like,
+    np.full_like, np.copy, np.take, np.dot, np.outer, np.concatenate, np.atleast_1d,
+    np.atleast_2d, np.stack, np.hstack, np.vstack, np.where, np.take_along_axis,
+))  # fmt: skip

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+import mpmath
 import numpy as np
 
 from .directions import Directions, padded
@@ -38,7 +39,7 @@ def nan_free(r: Any) -> bool:
     """Whether ``r`` (an array, a Directions) surely holds no NaN; False where it cannot tell."""
     a = r.array if type(r) is Directions else r
     if type(a) is _NDARRAY:
-        if a.dtype.kind == "f":
+        if a.dtype.kind in "fc":
             s = np.add.reduce(a, axis=None)  # any NaN makes the sum NaN; one fast pass
             return bool(s == s)
         if a.dtype == object:
@@ -48,6 +49,8 @@ def nan_free(r: Any) -> bool:
 
 
 def _isinf(x: Any) -> Any:
+    if getattr(x, "dtype", None) is not None and x.dtype.kind == "c":
+        return np.isinf(x)  # either part infinite
     return (x == _INF) | (x == -_INF)
 
 
@@ -71,7 +74,11 @@ def scale(s: Any, t: Any) -> Any:
         r = s * t
         if r == r or s != s or t != t:
             return r
-        return like(0.0, r) if not isinstance(r, np.generic) else r.dtype.type(0.0)
+        if isinstance(r, np.generic):
+            return r.dtype.type(0.0)
+        if type(r) is complex:
+            return 0j
+        return mpmath.mpc(0) if isinstance(r, mpmath.mpc) else like(0.0, r)
     if (ks and s != 0 and s - s == 0) or (kt and t != 0 and t - t == 0):
         return s * t  # a finite non-zero scalar factor: no 0·∞ can arise
     blocks = per_block(_block_scale, s, t)

@@ -24,7 +24,7 @@ import mpmath
 import numpy as np
 
 from .directions import Directions
-from .kinds import base_value, set_dual_class
+from .kinds import base_value, is_complex, set_dual_class
 from .ndarray_methods import NdarrayMethods
 
 __all__ = ["Dual", "new_tag"]
@@ -42,6 +42,7 @@ _BASES: tuple[Any, ...] = (() if speedups is None else (speedups.DualBase,)) + (
 _new = object.__new__
 tag_counter = itertools.count(1)
 _MPF = mpmath.mpf
+_MPC = mpmath.mpc
 _NDARRAY = np.ndarray
 _INF = math.inf
 
@@ -53,6 +54,9 @@ ASSIGN: list[Callable[[Any, Any, Any], None]] = []
 UFUNC_METHODS: dict[tuple[Any, str], Callable[..., Any]] = {}
 #: numpy function -> implementation (filled by arrayfuncs.py)
 ARRAY_FUNCTIONS: dict[Any, Callable[..., Any]] = {}
+#: numpy functions whose rule holds for complex Duals too (arrayfuncs.py's linear and
+#: multilinear declarations add theirs); any other refuses a complex Dual with a TypeError
+COMPLEX_OK: set[Any] = set()
 
 
 def new_tag() -> int:
@@ -134,7 +138,7 @@ def fmt(x: Any) -> str:
     """A short text for a value in an error message."""
     if isinstance(x, Dual):
         return fmt(x._v)
-    if isinstance(x, _MPF):
+    if isinstance(x, (_MPF, _MPC)):
         return mpmath.nstr(x, 17)
     if isinstance(x, _NDARRAY) and x.size > 6:
         return f"array of shape {x.shape}"
@@ -144,40 +148,39 @@ def fmt(x: Any) -> str:
 def _component(x: Any, what: str) -> Any:
     """Check and normalise a value or tangent given to the public constructor."""
     tx = type(x)
-    if tx is float or isinstance(x, (Dual, _MPF)):
+    if tx is float or tx is complex or isinstance(x, (Dual, _MPF, _MPC)):
         return x
     if tx is int or tx is bool:
         return float(x)
     if isinstance(x, np.generic):
         if isinstance(x, (np.bool_, np.integer)) or x.dtype == np.float64:
             return float(x)
-        if isinstance(x, np.floating):
+        if x.dtype == np.complex128:
+            return complex(x)
+        if isinstance(x, (np.floating, np.complexfloating)):
             return x
     elif isinstance(x, _NDARRAY):
         if x.dtype.kind in "biu":
             return x.astype(np.float64)
-        if x.dtype.kind == "f":
+        if x.dtype.kind in "fc":
             return x
-        if x.dtype == object and all(isinstance(e, (_MPF, float, int)) for e in x.flat):
-            return x  # mpf numbers, at mpmath's precision
+        if x.dtype == object and all(isinstance(e, (_MPF, _MPC, float, int)) for e in x.flat):
+            return x  # mpf (mpc) numbers, at mpmath's precision
     elif isinstance(x, Directions) and what == "tangent":
         return x
     elif isinstance(x, (list, tuple)):
-        return _component(np.asarray(x, dtype=np.float64), what)
+        a = np.asarray(x)
+        return _component(a if a.dtype.kind in "fc" else a.astype(np.float64), what)
     elif isinstance(x, numbers.Real):
         return float(x)
+    elif isinstance(x, numbers.Complex):
+        return complex(x)
     elif hasattr(x, "__array_ufunc__") and hasattr(x, "shape") and hasattr(x, "dtype"):
-        if np.dtype(x.dtype).kind in "f":
+        if np.dtype(x.dtype).kind in "fc":
             return x  # dask, CuPy, ...: never coerced, so lazy values stay lazy
-    if isinstance(x, complex) or np.iscomplexobj(x) or isinstance(x, mpmath.mpc):
-        raise TypeError(
-            f"Dual {what} is complex ({type(x).__name__}"
-            f"{' of ' + str(x.dtype) if hasattr(x, 'dtype') else ''}): complex numbers are not "
-            "supported yet, Duals are real; split into real and imaginary parts"
-        )
     raise TypeError(
-        f"Dual {what} must be a real float, int, NumPy float array, mpmath.mpf or Dual, "
-        f"got {type(x).__name__}"
+        f"Dual {what} must be a float, complex, int, NumPy float or complex array, mpmath.mpf, "
+        f"mpmath.mpc or Dual, got {type(x).__name__}"
     )
 
 
@@ -214,6 +217,12 @@ class Dual(*_BASES):
             raise ValueError(f"Dual tag must be a non-negative int, got {tag!r}")
         elif tag <= inner:
             raise ValueError(f"Dual tag {tag} must be larger than the tags inside it (got {inner})")
+        if is_complex(t) and not is_complex(v):
+            raise TypeError(
+                "Dual tangent is complex but the value is real: a real value moves in real "
+                "directions only; make the value complex (Dual(complex(v), t)) to move it off "
+                "the real line"
+            )
         vshape = v.shape if isinstance(v, Dual) else np.shape(v)
         tshape = t.shape if isinstance(t, Dual) else np.shape(t)
         if isinstance(t, Directions):
@@ -262,7 +271,10 @@ class Dual(*_BASES):
 
     @property
     def dtype(self) -> Any:
-        return getattr(base_value(self._v), "dtype", np.dtype(np.float64))
+        b = base_value(self._v)
+        if type(b) is complex:
+            return np.dtype(np.complex128)
+        return getattr(b, "dtype", np.dtype(np.float64))
 
     @staticmethod
     def _cast(d: Dual, kind: Any) -> Dual:
@@ -365,6 +377,10 @@ class Dual(*_BASES):
             v = float(v)
             if type(t) is np.float64:
                 t = float(t)
+        elif type(v) is np.complex128:
+            v = complex(v)
+            if type(t) is np.complex128 or type(t) is np.float64:
+                t = complex(t)
         return make(v, t, self._tag)
 
     def __setitem__(self, idx: Any, item: Any) -> None:
@@ -410,10 +426,28 @@ class Dual(*_BASES):
         if impl is None:
             name = f"{func.__module__}.{func.__name__}".replace("numpy.linalg._linalg", "numpy")
             raise TypeError(f"{name} has no dualdiff rule, so it cannot take a Dual")
+        if func not in COMPLEX_OK and _any_complex(args, kwargs):
+            name = f"{func.__module__}.{func.__name__}".replace("numpy.linalg._linalg", "numpy")
+            raise TypeError(
+                f"{name} on complex Duals is not supported: its dualdiff rule is written for "
+                "real numbers (complex linear algebra, sorting and the like are not done yet)"
+            )
         return impl(*args, **kwargs)
 
 
 set_dual_class(Dual)
+
+
+def _any_complex(args: Any, kwargs: Any) -> bool:
+    """Whether a Dual or array among the arguments (or in a list of them) is complex."""
+    for a in (*args, *kwargs.values()):
+        if isinstance(a, (list, tuple)):
+            if any(isinstance(e, (Dual, _NDARRAY)) and is_complex(e) for e in a):
+                return True
+        elif isinstance(a, (Dual, _NDARRAY)) and is_complex(a):
+            return True
+    return False
+
 
 # --- helpers shared by the operators, the rules and the array functions -------------------------
 
@@ -421,8 +455,8 @@ set_dual_class(Dual)
 def is_constant(x: Any) -> bool:
     """A value that may stand beside a Dual as a constant."""
     return (
-        type(x) in (float, int, bool)
-        or isinstance(x, (_NDARRAY, np.generic, _MPF, Dual, Directions, numbers.Real))
+        type(x) in (float, int, bool, complex)
+        or isinstance(x, (_NDARRAY, np.generic, _MPF, _MPC, Dual, Directions, numbers.Number))
         or (hasattr(x, "__array_ufunc__") and hasattr(x, "shape"))
     )
 

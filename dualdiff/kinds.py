@@ -1,5 +1,5 @@
 """What kind of number a value is, decided in one place: Dual, vector-mode tangent, mpf (or an
-object array of them), lazy array (dask), NumPy array or scalar.
+object array of them), lazy array (dask), NumPy array or scalar, real or complex.
 
 Every module asks these questions here rather than re-deriving them. This module imports nothing
 from dualdiff: dualdiff.dual hands it the Dual class (:func:`set_dual_class`).
@@ -19,10 +19,12 @@ import numpy as np
 from .directions import Directions
 
 __all__ = [
-    "base_value", "is_dual", "is_lazy", "is_mpf", "is_number", "is_scalar", "is_single", "like",
+    "base_value", "is_complex", "is_dual", "is_lazy", "is_mpf", "is_number", "is_scalar",
+    "is_single", "like",
 ]  # fmt: skip
 
 _MPF = mpmath.mpf
+_MPC = mpmath.mpc
 _NDARRAY = np.ndarray
 
 
@@ -49,11 +51,39 @@ def base_value(x: Any) -> Any:
 
 
 def is_mpf(x: Any) -> bool:
-    """Whether ``x`` computes in mpmath: an mpf, an object array (of mpf), or a Dual of them."""
+    """Whether ``x`` computes in mpmath: an mpf or mpc, an object array (of them), or a Dual of
+    them."""
     b = base_value(x)
     if type(b) is Directions:
         b = b.array
-    return isinstance(b, _MPF) or (isinstance(b, _NDARRAY) and b.dtype == object)
+    return isinstance(b, (_MPF, _MPC)) or (isinstance(b, _NDARRAY) and b.dtype == object)
+
+
+def is_complex(x: Any) -> bool:
+    """Whether ``x`` (its innermost value, for a Dual) holds complex numbers: a Python complex, a
+    NumPy complex scalar or array (dask's too), an mpc, or an object array holding an mpc.
+
+    >>> is_complex(1j), is_complex(np.zeros(2, np.complex64)), is_complex(mpmath.mpc(1))
+    (True, True, True)
+    >>> is_complex(1.0), is_complex(np.zeros(2))
+    (False, False)
+    """
+    b = base_value(x)
+    tb = type(b)
+    if tb is float:
+        return False
+    if tb is complex or tb is _MPC:
+        return True
+    if tb is Directions:
+        b = b.array
+    dtype = getattr(b, "dtype", None)
+    if dtype is None:
+        return isinstance(b, (complex, _MPC))
+    if dtype.kind == "c":
+        return True
+    if isinstance(b, _NDARRAY) and dtype.kind == "O":
+        return any(type(e) is _MPC or type(e) is complex for e in b.flat)
+    return False
 
 
 def like(c: Any, x: Any) -> Any:
@@ -62,9 +92,13 @@ def like(c: Any, x: Any) -> Any:
 
 
 def is_scalar(x: Any) -> bool:
-    """A single real number: float, int, bool, mpf or a NumPy scalar (not an array, not a Dual)."""
+    """A single number: float, int, bool, complex, mpf, mpc or a NumPy scalar (not an array, not
+    a Dual)."""
     tx = type(x)
-    return tx is float or tx is int or tx is bool or isinstance(x, (_MPF, np.generic))
+    return (
+        tx is float or tx is int or tx is bool or tx is complex
+        or isinstance(x, (_MPF, _MPC, np.generic))
+    )  # fmt: skip
 
 
 def is_number(x: Any) -> bool:

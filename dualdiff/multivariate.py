@@ -19,12 +19,13 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import mpmath
 import numpy as np
 
 from .api import as_input, split_result
 from .directions import Directions
-from .dual import Dual, make, new_tag
-from .kinds import base_value
+from .dual import Dual, fmt, make, new_tag
+from .kinds import base_value, is_complex
 
 __all__ = ["CHUNK_BUDGET", "default_chunk", "gradient", "hessian", "jacobian", "jvp"]
 
@@ -47,6 +48,13 @@ def default_chunk(n: int) -> int:
 
 def _vector(x: Any, who: str) -> Any:
     x = as_input(x, who)
+    if is_complex(x):
+        raise TypeError(
+            f"{who} takes real points (the directions it seeds are real): for a function of "
+            "complex z, differentiate in the real and imaginary parts, "
+            f"dd.{who}(lambda v: f(v[:n] + 1j * v[n:]), np.concatenate([z.real, z.imag])); "
+            "dd.jvp(f, z, v) takes complex z and v"
+        )
     shape = x.shape if isinstance(x, Dual) else np.shape(x)
     if len(shape) != 1:
         kind = "a scalar" if not shape else f"shape {tuple(shape)}"
@@ -146,7 +154,34 @@ def gradient(f: Callable[..., Any], x: Any, chunk: int | None = None) -> Any:
         raise TypeError(
             f"gradient needs f to return a scalar, got shape {tuple(shape)}: use dd.jacobian"
         )
-    return _assemble(blocks, (), k > 1)
+    g = _assemble(blocks, (), k > 1)
+    if is_complex(value) and not _exactly_real(value):
+        raise TypeError(
+            f"gradient needs a real-valued f, got the complex value {fmt(base_value(value))}: "
+            "take its real part or abs(...) (or use dd.jacobian for a complex-valued f)"
+        )
+    return _real_if_exact(value, g)
+
+
+def _exactly_real(a: Any) -> bool:
+    """Whether every number in ``a`` (innermost values, for a Dual) has imaginary part 0."""
+    b = base_value(a)
+    if isinstance(b, np.ndarray) and b.dtype == object:
+        return all(mpmath.im(e) == 0 for e in b.flat)
+    return bool(np.all(np.imag(b) == 0)) if not isinstance(b, mpmath.mpc) else b.imag == 0
+
+
+def _real_if_exact(value: Any, j: Any) -> Any:
+    """A derivative of a real function of real inputs is real: where the function's value and
+    the derivative hold complex numbers whose imaginary parts are all exactly zero (the function
+    went through complex intermediates and came back by real, abs, z·conj(z)), their real part."""
+    if not is_complex(j) or not _exactly_real(value) or not _exactly_real(j):
+        return j
+    if isinstance(j, Dual):
+        return np.real(j)
+    if isinstance(j, np.ndarray) and j.dtype == object:
+        return np.array([mpmath.re(e) for e in j.flat], dtype=object).reshape(j.shape)
+    return np.real(j)
 
 
 def jacobian(F: Callable[..., Any], x: Any, chunk: int | None = None) -> Any:
@@ -164,7 +199,7 @@ def jacobian(F: Callable[..., Any], x: Any, chunk: int | None = None) -> Any:
     k = _chunk(chunk, n, "jacobian", x)
     value, blocks = _passes(F, x, k, "jacobian")
     shape = value.shape if isinstance(value, Dual) else np.shape(value)
-    return _assemble(blocks, tuple(shape), k > 1)
+    return _real_if_exact(value, _assemble(blocks, tuple(shape), k > 1))
 
 
 def hessian(f: Callable[..., Any], x: Any) -> Any:
@@ -197,5 +232,10 @@ def jvp(F: Callable[..., Any], x: Any, v: Any) -> tuple[Any, Any]:
     xs = x.shape if isinstance(x, Dual) else np.shape(x)
     if np.shape(v) != tuple(xs):
         raise ValueError(f"jvp: v has shape {np.shape(v)}, x has shape {tuple(xs)}")
+    if is_complex(v) and not is_complex(x):
+        raise TypeError(
+            "jvp: v is complex but x is real: a real point moves in real directions; give x as "
+            "complex (x + 0j) to move it off the real line"
+        )
     tag = new_tag()
     return split_result(F(make(x, v, tag)), tag, "jvp")

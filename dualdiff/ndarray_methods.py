@@ -112,18 +112,20 @@ class NdarrayMethods:
         return np.diagonal(self, offset, axis1, axis2)
 
     def conj(self) -> Any:
-        """Duals are real: the conjugate is the number itself."""
-        return self
+        """The complex conjugate (of value and tangent); a real Dual is its own conjugate."""
+        return np.conjugate(self)
 
     conjugate = conj
 
     @property
     def real(self) -> Any:
-        return self
+        """The real part, as ``np.real``: its tangent is the real part of the tangent."""
+        return np.real(self)
 
     @property
     def imag(self) -> Any:
-        return np.zeros_like(self)
+        """The imaginary part, as ``np.imag``: its tangent is the imaginary part of the tangent."""
+        return np.imag(self)
 
     # --- copies and conversions -------------------------------------------------------------
     def copy(self, order: str = "K") -> Any:
@@ -133,10 +135,15 @@ class NdarrayMethods:
         """To another float kind (values and tangents alike); other kinds would drop the
         tangent and are refused."""
         kind = np.dtype(dtype)
-        if kind.kind != "f":
+        if kind.kind not in "fc":
             raise TypeError(
-                f"astype({kind}) of a Dual would drop its tangent: only float kinds are "
-                "allowed; use .value.astype(...) for the numbers"
+                f"astype({kind}) of a Dual would drop its tangent: only float and complex kinds "
+                "are allowed; use .value.astype(...) for the numbers"
+            )
+        if kind.kind == "f" and np.dtype(self.dtype).kind == "c":
+            raise TypeError(
+                f"astype({kind}) of a complex Dual would drop its imaginary part: take .real "
+                "(or abs(z)) for a real Dual"
             )
         return type(self)._cast(self, kind)
 

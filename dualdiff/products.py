@@ -20,8 +20,8 @@ import numpy as np
 
 from .arrayfuncs import as_scalar, first_two, implements, multilinear
 from .directions import Directions
-from .dual import Dual, make, parts, top_tag
-from .kinds import base_value, is_mpf
+from .dual import COMPLEX_OK, Dual, make, parts, top_tag
+from .kinds import base_value, is_complex, is_mpf
 
 __all__: list[str] = []
 
@@ -67,8 +67,9 @@ multilinear(np.correlate, first_two)
 
 @implements(np.vdot)
 def _vdot(a: Any, b: Any) -> Any:
-    """Real vectors: the dot product of the flattened arrays."""
-    return np.sum(np.ravel(a) * np.ravel(b))
+    """The dot product of the flattened arrays, the first conjugated (as NumPy's)."""
+    a = np.ravel(a)
+    return np.sum((np.conjugate(a) if is_complex(a) else a) * np.ravel(b))
 
 
 @implements(np.polyval)
@@ -202,3 +203,6 @@ def _geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtyp
     u = np.reshape(u, (-1,) + (1,) * len(shape))
     r = start * (stop / start) ** u
     return np.moveaxis(r, 0, axis) if axis != 0 else r
+
+
+COMPLEX_OK.update((np.vdot, np.polyval))  # conjugating, and Horner's arithmetic

@@ -22,7 +22,7 @@ import numpy as np
 from . import table
 from .arrayfuncs import as_scalar, implements, normalize_axes, refuse_extras
 from .conventions import scale, tie_weights
-from .dual import ARRAY_FUNCTIONS, Dual, make
+from .dual import ARRAY_FUNCTIONS, COMPLEX_OK, Dual, make
 from .kinds import base_value
 
 __all__: list[str] = []
@@ -283,3 +283,6 @@ def _cumprod(a: Any, axis: Any = None, dtype: Any = None, out: Any = None) -> An
     for i in range(1, a.shape[axis]):
         steps.append(steps[-1] * np.take(a, i, axis=axis))
     return np.stack(steps, axis=axis)
+
+
+COMPLEX_OK.update((np.prod, np.cumprod))  # the product rule holds for complex numbers

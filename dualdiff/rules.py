@@ -30,12 +30,13 @@ from . import hooks as _hooks
 from .conventions import lincomb, nan_free, per_block, scale
 from .dual import Dual, fmt, is_constant, parts, top_tag
 from .errors import DomainError
-from .kinds import base_value, is_lazy, is_mpf, is_number
+from .kinds import base_value, is_complex, is_lazy, is_mpf, is_number
 
 __all__ = ["FUNCTIONS", "RULES", "Domain", "Rule", "listing", "register", "unregister"]
 
 make = _dual.make
 _MPF = mp.mpf
+_MPC = mp.mpc
 _NDARRAY = np.ndarray
 _INF = math.inf
 
@@ -113,6 +114,35 @@ class Rule:
     const: tuple[int, ...] = ()
     #: the module users call the function from (``dualdiff``, ``dualdiff.scipy.special``)
     module: str = "dualdiff"
+    #: the evaluation at a Python complex; a row with one accepts complex values of every kind
+    #: (``numpy`` and ``mpmath`` then also evaluate complex arrays and mpc). Without it, a
+    #: complex argument is refused with a TypeError.
+    cmath: Callable[[complex], Any] | None = None
+    #: for a row that accepts complex values but is not holomorphic (abs, real, imag, conj,
+    #: angle): ``(z, y, dz) -> tangent``, an R-linear map of the tangent ``dz``. None for a
+    #: holomorphic row, whose ``deriv`` holds for complex arguments as written.
+    complex_tangent: Callable[..., Any] | None = None
+
+    @property
+    def complex(self) -> str:
+        """How the row treats complex arguments: ``"holomorphic"`` (the same derivative formula),
+        ``"R-linear"`` (its own tangent map, :attr:`complex_tangent`) or ``"refused"``."""
+        if self.cmath is None:
+            return "refused"
+        return "holomorphic" if self.complex_tangent is None else "R-linear"
+
+    def complex_error(self, x: Any) -> TypeError:
+        """The refusal of a complex argument by a row that takes real numbers only."""
+        kind = type(x).__name__ + (f" of {x.dtype}" if hasattr(x, "dtype") else "")
+        return TypeError(
+            f"{self.name}() takes real numbers only, got a complex value ({kind}): {self.name} "
+            f"is not holomorphic (its real-line derivative does not extend to complex "
+            f"arguments), so dualdiff has no complex rule for it; apply it to z.real, z.imag or "
+            f"abs(z)"
+        )
+
+    def complex_domain_error(self, z: Any) -> DomainError:
+        return DomainError(f"{self.name}(z) is not defined at z = {fmt(z)} (a singular point)")
 
     @property
     def signature(self) -> str:
@@ -149,7 +179,9 @@ def _overflow(name: str, *xs: Any) -> OverflowError:
 def _slope_limit(rule: Rule, *xs: Any) -> Any:
     """The slope where the arithmetic divided by zero (at a domain edge): redone in NumPy floats
     (at every level of a nested Dual), where it is ±inf, then given back in the kind of x."""
-    back = _MPF if any(is_mpf(x) for x in xs) else float
+    back: Any = _MPF if any(is_mpf(x) for x in xs) else float
+    if any(is_complex(x) for x in xs):  # a complex infinity, as NumPy's (parts inf or NaN)
+        back = _MPC if back is _MPF else complex
     with np.errstate(all="ignore"):
         s = rule.deriv(*(_leaves(x, np.float64) for x in xs))
     if isinstance(s, tuple):
@@ -158,17 +190,44 @@ def _slope_limit(rule: Rule, *xs: Any) -> Any:
 
 
 def _leaves(x: Any, kind: Any) -> Any:
-    """``x`` with every scalar in it (at every level of nesting) converted to ``kind``."""
+    """``x`` with every scalar in it (at every level of nesting) converted to ``kind`` (complex
+    ones to NumPy's complex128 or back to ``kind``'s complex counterpart)."""
     if isinstance(x, Dual):
         return make(_leaves(x._v, kind), _leaves(x._t, kind), x._tag)
-    return kind(x) if isinstance(x, (float, _MPF)) else x
+    if isinstance(x, (float, _MPF)):
+        return kind(x)
+    if isinstance(x, (complex, _MPC, np.complexfloating)):
+        if kind is np.float64:
+            return np.complex128(complex(x))
+        return kind(x) if kind in (complex, _MPC) else complex(x)
+    return x
 
 
 def _kind_error(name: str, *xs: Any) -> TypeError:
     kinds = ", ".join(type(x).__name__ for x in xs)
     return TypeError(
-        f"{name}() takes real floats, ints, NumPy arrays, mpmath.mpf or Duals, got {kinds}"
+        f"{name}() takes floats, complex numbers, ints, NumPy arrays, mpmath.mpf, mpmath.mpc or "
+        f"Duals, got {kinds}"
     )
+
+
+def _complex_scalar(rule: Rule, x: Any) -> Any:
+    """A row at a Python complex or an mpc: its complex evaluation (no real domain applies; a
+    singular point raises DomainError), or the refusal of a row without one."""
+    if rule.cmath is None:
+        raise rule.complex_error(x)
+    if type(x) is _MPC:
+        if rule.mpmath is None:
+            raise TypeError(f"{rule.name} has no mpmath implementation (register it with mpmath=)")
+        f = rule.mpmath
+    else:
+        f = rule.cmath
+    try:
+        return f(x)
+    except (ValueError, ZeroDivisionError):
+        raise rule.complex_domain_error(x) from None
+    except OverflowError:
+        raise _overflow(rule.name, x) from None
 
 
 def _undefined(y: Any, s: Any) -> Any:
@@ -188,6 +247,10 @@ def _nan_at(mask: Any, s: Any) -> Any:
 
 def _unary_dual(rule: Rule, d: Dual) -> Dual:
     v = d._v
+    if rule.complex_tangent is not None and is_complex(v):  # an R-linear rule (abs, real, ...)
+        y = rule.fn(v)
+        r = make(y, rule.complex_tangent(v, y, d._t), d._tag)
+        return _hooks.after(rule.name, (d,), r) if _hooks.active else r
     y = rule.fn(v)
     b = base_value(v)
     scalar = is_number(b)
@@ -212,6 +275,8 @@ def _apply1(rule: Rule, x: Any) -> Any:
     tx = type(x)
     if tx is int or tx is bool:
         return rule.fn(float(x))
+    if tx is complex or tx is _MPC:
+        return _complex_scalar(rule, x)
     if isinstance(x, _MPF):
         if rule.mpmath is None:
             raise TypeError(f"{rule.name} has no mpmath implementation (register it with mpmath=)")
@@ -226,9 +291,13 @@ def _apply1(rule: Rule, x: Any) -> Any:
     if isinstance(x, (_NDARRAY, np.generic)) or (
         hasattr(x, "__array_ufunc__") and hasattr(x, "shape")
     ):
+        if rule.cmath is None and np.dtype(x.dtype).kind == "c":
+            raise rule.complex_error(x)
         return _numpy(rule, x)
     if isinstance(x, numbers.Real):
         return rule.fn(float(x))
+    if isinstance(x, numbers.Complex):
+        return _complex_scalar(rule, complex(x))
     raise _kind_error(rule.name, x)
 
 
@@ -297,9 +366,17 @@ def _refuse_const(rule: Rule, xs: tuple[Any, ...]) -> None:
             )
 
 
+def _refuse_complex(rule: Rule, xs: tuple[Any, ...]) -> None:
+    """Rows of several arguments take real numbers only (none is holomorphic)."""
+    for x in xs:
+        if is_complex(x):
+            raise rule.complex_error(base_value(x))
+
+
 def _nary_dual(rule: Rule, *xs: Any) -> Dual:
     if not all(is_constant(x) for x in xs):
         raise _kind_error(rule.name, *xs)
+    _refuse_complex(rule, xs)
     if rule.const:
         _refuse_const(rule, xs)
     tag = top_tag(*xs)
@@ -336,6 +413,7 @@ def _make_nary(rule: Rule) -> Callable[..., Any]:
             return _nary_dual(rule, *xs)
         if any(isinstance(x, _NDARRAY) and x.dtype == object for x in xs):
             return np.frompyfunc(fn, arity, 1)(*xs)  # mpf entries: each through the scalars
+        _refuse_complex(rule, xs)
         if any(isinstance(x, _MPF) for x in xs) and not any(isinstance(x, _NDARRAY) for x in xs):
             if rule.mpmath is None:
                 raise TypeError(f"{rule.name} has no mpmath implementation")
@@ -370,6 +448,8 @@ def register(
     nonsmooth: Callable[..., Any] | None = None,
     const: tuple[int, ...] = (),
     module: str = "dualdiff",
+    cmath: Callable[[complex], Any] | None = None,
+    complex_tangent: Callable[..., Any] | None = None,
 ) -> Callable[..., Any]:
     """Add an elementary function to the rule table and return its dualdiff-aware version.
 
@@ -386,6 +466,13 @@ def register(
     ``domain`` per argument, and ``const``: the positions of arguments with no derivative (an
     order, an index), where ``deriv`` returns None and a Dual is refused. ``module`` is where
     users call the function from (for the docs and the listing).
+
+    Complex arguments: ``cmath`` evaluates a Python complex, and says that the row takes
+    complex values of every kind (``numpy`` and ``mpmath`` must then evaluate complex arrays and
+    ``mpc`` too). By default the row is holomorphic: ``deriv`` holds for complex arguments as
+    written (so it must use functions that do: ``sqrt(1 + x*x)``, not ``hypot(x, 1)``). A row
+    that is not holomorphic gives ``complex_tangent(z, y, dz)``, the tangent as an R-linear map
+    of ``dz``. Without ``cmath`` a complex argument is refused with a TypeError.
 
     >>> import math, dualdiff as dd
     >>> softsign = dd.register("softsign", lambda x: x / (1 + abs(x)),
@@ -409,12 +496,17 @@ def register(
     domains = domain if isinstance(domain, tuple) else (ALL_REALS,) * (arity - 1) + (domain,)
     if len(domains) != arity or (const and arity == 1) or not set(const) <= set(range(arity)):
         raise ValueError(f"register: {name} takes {arity} arguments: check domain= and const=")
+    if complex_tangent is not None and cmath is None:
+        raise ValueError(f"register: {name} has complex_tangent= but no cmath= evaluator")
+    if arity > 1 and cmath is not None:
+        raise ValueError(f"register: {name}: complex arguments are for one-argument rows")
     if numpy is None:
         numpy = np.vectorize(f, otypes=[np.float64])
     args = tuple(params[:-1]) if arity > 1 else ("x",)
     rule = Rule(
         name, arity, f, numpy, mpmath, deriv, domains[-1], formula, singular, float_deriv,
-        nonsmooth, args=args, domains=domains, const=tuple(const), module=module,
+        nonsmooth, args=args, domains=domains, const=tuple(const), module=module, cmath=cmath,
+        complex_tangent=complex_tangent,
     )  # fmt: skip
     fn = _make_unary(rule) if arity == 1 else _make_nary(rule)
     object.__setattr__(rule, "fn", fn)
@@ -429,6 +521,11 @@ def register(
         f"{rule.signature}, elementwise, for floats, NumPy arrays, mpmath.mpf and Duals.\n\n"
         f"Derivative: {formula or 'see dualdiff.RULES'}. Domain: {where}."
         + (f" No derivative in {', '.join(args[i] for i in const)}." if const else "")
+        + {
+            "holomorphic": " Complex arguments: holomorphic, the same derivative.",
+            "R-linear": " Complex arguments: not holomorphic; its tangent is an R-linear map.",
+            "refused": "",
+        }[rule.complex]
     )
     RULES[name] = rule
     for alias in (name, *aliases):

@@ -19,7 +19,7 @@ import numpy as np
 from . import table as rules
 from .arrayfuncs import first_two, implements, jointly_linear, linear, normalize_axes, sequence
 from .directions import LINEAR
-from .dual import Dual, make
+from .dual import COMPLEX_OK, Dual, make
 from .kinds import base_value
 
 __all__: list[str] = []
@@ -100,12 +100,18 @@ LINEAR.add(np.pad)  # on vector mode's tangents: one direction at a time
 
 @implements(np.real)
 def _real(val: Any) -> Any:
-    return val  # Duals are real
+    return rules.real(val)  # the rule table's row: R-linear, Re(dz)
 
 
 @implements(np.imag)
 def _imag(val: Any) -> Any:
-    return np.zeros_like(val)
+    return rules.imag(val)
+
+
+@implements(np.angle)
+def _angle(z: Any, deg: bool = False) -> Any:
+    a = rules.angle(z)
+    return rules.rad2deg(a) if deg else a
 
 
 @implements(np.fix)
@@ -185,3 +191,4 @@ def _gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -> A
 
 implements(np.gradient)(_gradient)
 LINEAR.add(np.gradient)
+COMPLEX_OK.update((np.real, np.imag, np.angle, np.put, np.putmask, np.place, np.fix, np.sinc))

@@ -12,6 +12,7 @@ one where accuracy needed another form.
 from __future__ import annotations
 
 import builtins
+import cmath
 import math
 from collections.abc import Callable
 from typing import Any
@@ -19,10 +20,11 @@ from typing import Any
 import mpmath as mp
 import numpy as np
 
-from .conventions import tie_weights
-from .dual import Dual, fmt
+from .conventions import scale, tie_weights
+from .directions import Directions
+from .dual import Dual, fmt, make
 from .errors import DomainError
-from .kinds import base_value, is_mpf, is_single, like
+from .kinds import base_value, is_complex, is_mpf, is_single, like
 from .rules import FUNCTIONS, RULES, Domain, register
 
 __all__ = ["log"]
@@ -192,6 +194,10 @@ def _expit_math(x: float) -> float:
 
 
 def _expit_numpy(x: Any) -> Any:
+    if np.dtype(x.dtype).kind == "c":
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            e = np.exp(np.where(np.real(x) >= 0, -x, x))  # |e| <= 1 wherever it is used
+            return np.where(np.real(x) >= 0, 1 / (1 + e), e / (1 + e))
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
@@ -217,41 +223,155 @@ def _atan2_slopes(y: Any, x: Any, z: Any) -> tuple[Any, Any]:
     return _ratio0(_ratio0(x, h), h), _ratio0(_ratio0(-y, h), h)
 
 
+# --- complex arguments: evaluations at a Python complex, and the R-linear tangent maps ----------
+_LN2 = math.log(2.0)
+
+
+def _cexpm1(z: complex) -> complex:
+    """exp(z) - 1 without cancellation near 0: expm1(x) cos y - 2 sin(y/2)**2 + i exp(x) sin y."""
+    x, y = z.real, z.imag
+    h = math.sin(0.5 * y)
+    return complex(math.expm1(x) * math.cos(y) - 2.0 * h * h, math.exp(x) * math.sin(y))
+
+
+def _cexp2(z: complex) -> complex:
+    return cmath.rect(2.0**z.real, z.imag * _LN2)
+
+
+def _clog1p(z: complex) -> complex:
+    """log(1 + z) without cancellation near 0: the real part as log1p(x(2 + x) + y**2)/2."""
+    x, y = z.real, z.imag
+    if builtins.abs(x) < 0.5 and builtins.abs(y) < 0.5:
+        return complex(0.5 * math.log1p(x * (2.0 + x) + y * y), math.atan2(y, 1.0 + x))
+    return cmath.log(1.0 + z)
+
+
+def _log1p_numpy(x: Any) -> Any:
+    if np.dtype(x.dtype).kind != "c":
+        return np.log1p(x)
+    re, im = np.real(x), np.imag(x)  # NumPy's complex log1p cancels near 0: as _clog1p
+    small = (np.abs(re) < 0.5) & (np.abs(im) < 0.5)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        near = 0.5 * np.log1p(re * (2.0 + re) + im * im) + 1j * np.arctan2(im, 1.0 + re)
+        return np.where(small, near, np.log1p(x)).astype(np.result_type(x, np.complex64))
+
+
+def _cexpit(z: complex) -> complex:
+    if z.real >= 0:
+        return 1.0 / (1.0 + cmath.exp(-z))
+    e = cmath.exp(z)
+    return e / (1.0 + e)
+
+
+def _lin(f: Callable[[Any], Any], t: Any) -> Any:
+    """An R-linear map of a tangent (real, imag, conj), in every layout (vector mode's, and a
+    nested Dual's: the map applies to its value and tangent alike)."""
+    if type(t) is Directions:
+        return Directions(f(t.array))
+    if isinstance(t, Dual):
+        return make(_lin(f, t._v), _lin(f, t._t), t._tag)
+    return f(t)
+
+
+def _abs_tangent(z: Any, y: Any, dz: Any) -> Any:
+    """d|z| = Re(conj(z) dz)/|z|, 0 at z = 0 (as abs'(0) = 0 on the real line)."""
+    return _lin(real, scale(_ratio0(conj(z), y), dz))
+
+
+def _angle_tangent(z: Any, y: Any, dz: Any) -> Any:
+    """d angle(z) = Im(conj(z) dz)/|z|**2 = Im(dz/z), 0 at z = 0 (as arctan2 at the origin)."""
+    r = abs(z)
+    return _lin(imag, scale(_ratio0(_ratio0(conj(z), r), r), dz))
+
+
+def _on_cut(x: Any, cut: Callable[[Any, Any], Any]) -> Any:
+    """Where a complex x lies on a branch cut (``cut(re, im)``, im == 0 or re == 0 there):
+    False for real x. The formulas below take the side of the cut from the value y there,
+    which NumPy and cmath choose by the sign of the zero (arithmetic such as 1 - x drops it)."""
+    if not is_complex(x):
+        return False
+    b = base_value(x)
+    if isinstance(b, _NDARRAY) and b.dtype == object:
+        return np.array([bool(cut(mp.re(e), mp.im(e))) for e in b.flat]).reshape(b.shape)
+    return cut(np.real(b), np.imag(b))
+
+
+def _cut_slope(x: Any, on: Any, away: Callable[[], Any], at_cut: Callable[[], Any]) -> Any:
+    """``away()`` off the cut, ``at_cut()`` on it (``on``: a bool or a mask)."""
+    if not np.any(on):
+        return away()
+    if np.ndim(on) == 0:
+        return at_cut()
+    with np.errstate(all="ignore"):
+        return np.where(on, at_cut(), away())
+
+
+def _asin_cut(re: Any, im: Any) -> Any:
+    return (im == 0) & (np.abs(re) > 1)
+
+
+def _asin_slope(x: Any, y: Any) -> Any:
+    """1/sqrt(1 - x**2); on a cut of a complex x, 1/cos(y) (the same off the cut)."""
+    on = _on_cut(x, _asin_cut)
+    return _cut_slope(x, on, lambda: 1 / sqrt((1 - x) * (1 + x)), lambda: 1 / cos(y))
+
+
+def _acos_slope(x: Any, y: Any) -> Any:
+    """-1/sqrt(1 - x**2); on a cut of a complex x, -1/sin(y)."""
+    on = _on_cut(x, _asin_cut)
+    return _cut_slope(x, on, lambda: -1 / sqrt((1 - x) * (1 + x)), lambda: -1 / sin(y))
+
+
+def _acosh_slope(x: Any, y: Any) -> Any:
+    """1/(sqrt(x - 1) sqrt(x + 1)); on the cut of a complex x, 1/sinh(y)."""
+    on = _on_cut(x, lambda re, im: (im == 0) & (re < 1))
+    return _cut_slope(x, on, lambda: 1 / (sqrt(x - 1) * sqrt(x + 1)), lambda: 1 / sinh(y))
+
+
+def _asinh_slope(x: Any, y: Any) -> Any:
+    """1/sqrt(1 + x**2): for reals by hypot (no overflow); for complex x by the principal sqrt,
+    analytic off arcsinh's cuts (hypot is not holomorphic), and 1/cosh(y) on them."""
+    if is_complex(x):
+        on = _on_cut(x, lambda re, im: (re == 0) & (np.abs(im) > 1))
+        return _cut_slope(x, on, lambda: 1 / sqrt(1 + x * x), lambda: 1 / cosh(y))
+    return 1 / hypot(x, 1)
+
+
 _msin, _mcos, _msinh, _mcosh = math.sin, math.cos, math.sinh, math.cosh
 _cbrt_math = getattr(math, "cbrt", lambda x: math.copysign(abs(x) ** (1.0 / 3.0), x))
 _POS = Domain(0.0, closed_lo=False)
 
 # --- the table: name, float / array / mpf evaluation, derivative, domain ---------------------------
 # fmt: off
-exp     = register("exp",     math.exp,   lambda x, y: y,             numpy=np.exp,     mpmath=mp.exp,   formula="exp(x)")
-expm1   = register("expm1",   math.expm1, lambda x, y: exp(x),        numpy=np.expm1,   mpmath=mp.expm1, formula="exp(x)")
-exp2    = register("exp2",    lambda x: 2.0**x, lambda x, y: y * _ln_const(2, x), numpy=np.exp2, mpmath=lambda x: mp.power(2, x), formula="2**x ln 2")
-ln      = register("ln",      math.log,   lambda x, y: 1 / x,         numpy=np.log,     mpmath=mp.log,   formula="1/x", domain=_POS, singular=True, float_deriv=lambda x, y: 1.0 / x)
-log2    = register("log2",    math.log2,  lambda x, y: 1 / (x * _ln_const(2, x)),  numpy=np.log2,  mpmath=lambda x: mp.log(x, 2), formula="1/(x ln 2)", domain=_POS, singular=True)
-log10   = register("log10",   math.log10, lambda x, y: 1 / (x * _ln_const(10, x)), numpy=np.log10, mpmath=mp.log10, formula="1/(x ln 10)", domain=_POS, singular=True)
-log1p   = register("log1p",   math.log1p, lambda x, y: 1 / (1 + x),   numpy=np.log1p,   mpmath=mp.log1p, formula="1/(1+x)", domain=Domain(-1.0, closed_lo=False), singular=True)
+exp     = register("exp",     math.exp,   lambda x, y: y,             numpy=np.exp,     mpmath=mp.exp,   formula="exp(x)", cmath=cmath.exp)
+expm1   = register("expm1",   math.expm1, lambda x, y: exp(x),        numpy=np.expm1,   mpmath=mp.expm1, formula="exp(x)", cmath=_cexpm1)
+exp2    = register("exp2",    lambda x: 2.0**x, lambda x, y: y * _ln_const(2, x), numpy=np.exp2, mpmath=lambda x: mp.power(2, x), formula="2**x ln 2", cmath=_cexp2)
+ln      = register("ln",      math.log,   lambda x, y: 1 / x,         numpy=np.log,     mpmath=mp.log,   formula="1/x", domain=_POS, singular=True, float_deriv=lambda x, y: 1.0 / x, cmath=cmath.log)
+log2    = register("log2",    math.log2,  lambda x, y: 1 / (x * _ln_const(2, x)),  numpy=np.log2,  mpmath=lambda x: mp.log(x, 2), formula="1/(x ln 2)", domain=_POS, singular=True, cmath=lambda z: cmath.log(z) / _LN2)
+log10   = register("log10",   math.log10, lambda x, y: 1 / (x * _ln_const(10, x)), numpy=np.log10, mpmath=mp.log10, formula="1/(x ln 10)", domain=_POS, singular=True, cmath=cmath.log10)
+log1p   = register("log1p",   math.log1p, lambda x, y: 1 / (1 + x),   numpy=_log1p_numpy, ufuncs=(np.log1p,), cmath=_clog1p,   mpmath=mp.log1p, formula="1/(1+x)", domain=Domain(-1.0, closed_lo=False), singular=True)
 # sqrt: y + 0.0 turns sqrt(-0.0) = -0.0 into +0.0, so the slope at either zero is +inf
-sqrt    = register("sqrt",    math.sqrt,  lambda x, y: 0.5 / (y + 0.0), numpy=np.sqrt,  mpmath=mp.sqrt,  formula="1/(2 sqrt(x))", domain=Domain(0.0), singular=True, float_deriv=lambda x, y: 0.5 / (y + 0.0))
+sqrt    = register("sqrt",    math.sqrt,  lambda x, y: 0.5 / (y + 0.0), numpy=np.sqrt,  mpmath=mp.sqrt,  formula="1/(2 sqrt(x))", domain=Domain(0.0), singular=True, float_deriv=lambda x, y: 0.5 / (y + 0.0), cmath=cmath.sqrt)
 cbrt    = register("cbrt",    _cbrt_math, lambda x, y: 1 / (3 * y * y), numpy=np.cbrt,  mpmath=_cbrt_mp, formula="1/(3 cbrt(x)**2)", singular=True)
-sin     = register("sin",     math.sin,   lambda x, y: cos(x),        numpy=np.sin,     mpmath=mp.sin,   formula="cos(x)", float_deriv=lambda x, y: _mcos(x))
-cos     = register("cos",     math.cos,   lambda x, y: -sin(x),       numpy=np.cos,     mpmath=mp.cos,   formula="-sin(x)", float_deriv=lambda x, y: -_msin(x))
-tan     = register("tan",     math.tan,   lambda x, y: 1 + y * y,     numpy=np.tan,     mpmath=mp.tan,   formula="1 + tan(x)**2")
-arcsin  = register("arcsin",  math.asin,  lambda x, y: 1 / sqrt((1 - x) * (1 + x)),  numpy=np.arcsin, mpmath=mp.asin, formula="1/sqrt(1-x**2)", domain=Domain(-1.0, 1.0), singular=True, aliases=("asin",))
-arccos  = register("arccos",  math.acos,  lambda x, y: -1 / sqrt((1 - x) * (1 + x)), numpy=np.arccos, mpmath=mp.acos, formula="-1/sqrt(1-x**2)", domain=Domain(-1.0, 1.0), singular=True, aliases=("acos",))
-arctan  = register("arctan",  math.atan,  lambda x, y: 1 / (1 + x * x), numpy=np.arctan,  mpmath=mp.atan,  formula="1/(1+x**2)", aliases=("atan",))
-sinh    = register("sinh",    math.sinh,  lambda x, y: cosh(x),       numpy=np.sinh,    mpmath=mp.sinh,  formula="cosh(x)", float_deriv=lambda x, y: _mcosh(x))
-cosh    = register("cosh",    math.cosh,  lambda x, y: sinh(x),       numpy=np.cosh,    mpmath=mp.cosh,  formula="sinh(x)", float_deriv=lambda x, y: _msinh(x))
-tanh    = register("tanh",    math.tanh,  lambda x, y: 1 / cosh(x) ** 2, numpy=np.tanh, mpmath=mp.tanh,  formula="1/cosh(x)**2 (not 1 - tanh**2, which cancels)")
-arcsinh = register("arcsinh", math.asinh, lambda x, y: 1 / hypot(x, 1), numpy=np.arcsinh, mpmath=mp.asinh, formula="1/sqrt(x**2+1)", aliases=("asinh",))
+sin     = register("sin",     math.sin,   lambda x, y: cos(x),        numpy=np.sin,     mpmath=mp.sin,   formula="cos(x)", float_deriv=lambda x, y: _mcos(x), cmath=cmath.sin)
+cos     = register("cos",     math.cos,   lambda x, y: -sin(x),       numpy=np.cos,     mpmath=mp.cos,   formula="-sin(x)", float_deriv=lambda x, y: -_msin(x), cmath=cmath.cos)
+tan     = register("tan",     math.tan,   lambda x, y: 1 + y * y,     numpy=np.tan,     mpmath=mp.tan,   formula="1 + tan(x)**2", cmath=cmath.tan)
+arcsin  = register("arcsin",  math.asin,  _asin_slope, numpy=np.arcsin, mpmath=mp.asin, formula="1/sqrt(1-x**2)", domain=Domain(-1.0, 1.0), singular=True, aliases=("asin",), cmath=cmath.asin)
+arccos  = register("arccos",  math.acos,  _acos_slope, numpy=np.arccos, mpmath=mp.acos, formula="-1/sqrt(1-x**2)", domain=Domain(-1.0, 1.0), singular=True, aliases=("acos",), cmath=cmath.acos)
+arctan  = register("arctan",  math.atan,  lambda x, y: 1 / (1 + x * x), numpy=np.arctan,  mpmath=mp.atan,  formula="1/(1+x**2)", aliases=("atan",), cmath=cmath.atan)
+sinh    = register("sinh",    math.sinh,  lambda x, y: cosh(x),       numpy=np.sinh,    mpmath=mp.sinh,  formula="cosh(x)", float_deriv=lambda x, y: _mcosh(x), cmath=cmath.sinh)
+cosh    = register("cosh",    math.cosh,  lambda x, y: sinh(x),       numpy=np.cosh,    mpmath=mp.cosh,  formula="sinh(x)", float_deriv=lambda x, y: _msinh(x), cmath=cmath.cosh)
+tanh    = register("tanh",    math.tanh,  lambda x, y: 1 / cosh(x) ** 2, numpy=np.tanh, mpmath=mp.tanh,  formula="1/cosh(x)**2 (not 1 - tanh**2, which cancels)", cmath=cmath.tanh)
+arcsinh = register("arcsinh", math.asinh, _asinh_slope, numpy=np.arcsinh, mpmath=mp.asinh, formula="1/sqrt(x**2+1)", aliases=("asinh",), cmath=cmath.asinh)
 # arccosh: two square roots, since (x-1)(x+1) overflows for x > 1e154
-arccosh = register("arccosh", math.acosh, lambda x, y: 1 / (sqrt(x - 1) * sqrt(x + 1)), numpy=np.arccosh, mpmath=mp.acosh, formula="1/sqrt(x**2-1)", domain=Domain(1.0), singular=True, aliases=("acosh",))
-arctanh = register("arctanh", math.atanh, lambda x, y: 1 / ((1 - x) * (1 + x)), numpy=np.arctanh, mpmath=mp.atanh, formula="1/(1-x**2)", domain=Domain(-1.0, 1.0, False, False), singular=True, aliases=("atanh",))
-abs     = register("abs",     math.fabs,  lambda x, y: sign(x),       numpy=np.absolute, mpmath=mp.fabs, formula="sign(x), 0 at x = 0", ufuncs=(np.fabs,), nonsmooth=_at_zero)
+arccosh = register("arccosh", math.acosh, _acosh_slope, numpy=np.arccosh, mpmath=mp.acosh, formula="1/sqrt(x**2-1)", domain=Domain(1.0), singular=True, aliases=("acosh",), cmath=cmath.acosh)
+arctanh = register("arctanh", math.atanh, lambda x, y: 1 / ((1 - x) * (1 + x)), numpy=np.arctanh, mpmath=mp.atanh, formula="1/(1-x**2)", domain=Domain(-1.0, 1.0, False, False), singular=True, aliases=("atanh",), cmath=cmath.atanh)
+abs     = register("abs",     math.fabs,  lambda x, y: sign(x),       numpy=np.absolute, mpmath=mp.fabs, formula="sign(x), 0 at x = 0; complex z: Re(conj(z) dz)/|z|", ufuncs=(np.fabs,), nonsmooth=_at_zero, cmath=builtins.abs, complex_tangent=_abs_tangent)
 sign    = register("sign",    _sign_math, lambda x, y: _zero(x),      numpy=np.sign,    mpmath=mp.sign,  formula="0 (except at 0)", nonsmooth=_at_zero)
-square  = register("square",  lambda x: x * x, lambda x, y: 2 * x,    numpy=np.square,  mpmath=lambda x: x * x, formula="2x")
+square  = register("square",  lambda x: x * x, lambda x, y: 2 * x,    numpy=np.square,  mpmath=lambda x: x * x, formula="2x", cmath=lambda z: z * z)
 arctan2 = register("arctan2", math.atan2, _atan2_slopes, numpy=np.arctan2, mpmath=mp.atan2, formula="(x, -y)/(x**2+y**2), 0 at the origin", aliases=("atan2",), nonsmooth=lambda a, b: a == 0 and b == 0)
 hypot   = register("hypot",   math.hypot, lambda x, y, z: (_ratio0(x, z), _ratio0(y, z)), numpy=np.hypot, mpmath=mp.hypot, formula="(x, y)/hypot(x, y), 0 at the origin", nonsmooth=lambda a, b: a == 0 and b == 0)
-expit   = register("expit",   _expit_math, lambda x, y: y * expit(-x), numpy=_expit_numpy, mpmath=lambda x: 1 / (1 + mp.exp(-x)), formula="expit(x) expit(-x)", aliases=("sigmoid",))
+expit   = register("expit",   _expit_math, lambda x, y: y * expit(-x), numpy=_expit_numpy, mpmath=lambda x: 1 / (1 + mp.exp(-x)), formula="expit(x) expit(-x)", aliases=("sigmoid",), cmath=_cexpit)
 # logaddexp: expit(x1 - x2), not exp(x1 - y): y = x1 + ln 2 rounds to x1 for x1 > 1e16
 logaddexp = register("logaddexp", _logaddexp_math, lambda a, b, y: (expit(a - b), expit(b - a)), numpy=np.logaddexp, mpmath=lambda a, b: mp.log(mp.exp(a) + mp.exp(b)), formula="(expit(x1-x2), expit(x2-x1))")
 maximum = register("maximum", _max_math,  _max_slopes,  numpy=np.maximum, mpmath=max, formula="the larger's tangent; ties share it (tie_weights)", nonsmooth=_tie)
@@ -272,6 +392,12 @@ deg2rad = register("deg2rad", math.radians, lambda x, y: _zero(x) + _pi_const(x)
 rad2deg = register("rad2deg", math.degrees, lambda x, y: _zero(x) + 180 / _pi_const(x), numpy=np.rad2deg, mpmath=mp.degrees, formula="180/pi", ufuncs=(np.degrees,), aliases=("degrees",))
 copysign = register("copysign", math.copysign, lambda a, b, y: (sign(a) * _copysign1(b), _zero(b)), numpy=np.copysign, mpmath=lambda a, b: mp.fabs(a) * (1 if b >= 0 else -1), formula="(sign(x1) sign(x2), 0)", nonsmooth=lambda a, b: a == 0 or b == 0)
 nextafter = register("nextafter", math.nextafter, lambda a, b, y: (_ones(a), _zero(b)), numpy=np.nextafter, mpmath=lambda a, b: a, formula="(1, 0): the next float is x1 to within one rounding")
+# complex parts, and the argument: real on the real line (conj(x) = real(x) = x, imag(x) = 0,
+# angle(x) = 0 or pi), R-linear maps of the tangent for complex z
+real    = register("real",    lambda x: x, lambda x, y: _ones(x),   numpy=np.real,      mpmath=mp.re,    formula="1; complex z: Re(dz)", cmath=lambda z: z.real, complex_tangent=lambda z, y, dz: _lin(real, dz))
+imag    = register("imag",    lambda x: 0.0, lambda x, y: _zero(x), numpy=np.imag,      mpmath=mp.im,    formula="0; complex z: Im(dz)", cmath=lambda z: z.imag, complex_tangent=lambda z, y, dz: _lin(imag, dz))
+conj    = register("conj",    lambda x: x, lambda x, y: _ones(x),   numpy=np.conjugate, mpmath=mp.conj,  formula="1; complex z: conj(dz)", aliases=("conjugate",), cmath=lambda z: z.conjugate(), complex_tangent=lambda z, y, dz: _lin(conj, dz))
+angle   = register("angle",   lambda x: math.atan2(0.0, x), lambda x, y: _zero(x), numpy=np.angle, mpmath=mp.arg, formula="0 (pi for x < 0); complex z: Im(conj(z) dz)/|z|**2, 0 at 0", nonsmooth=_at_zero, cmath=cmath.phase, complex_tangent=_angle_tangent)
 # fmt: on
 
 
@@ -289,7 +415,11 @@ def log(x: Any, base: Any = None) -> Any:
         try:
             return ln(x)
         except DomainError:  # named as the user wrote it
+            if is_complex(x):
+                raise DomainError(f"log(z) is not defined at z = {fmt(x)}") from None
             raise DomainError(f"log(x) needs {RULES['ln'].domain}, got x = {fmt(x)}") from None
+    if is_complex(base):
+        return ln(x) / ln(base)
     if not isinstance(base, Dual) and np.ndim(base) == 0 and not isinstance(base, _NDARRAY):
         if not (base > 0 and base != 1):
             raise DomainError(f"log(x, base) needs base > 0 and base != 1, got base = {fmt(base)}")

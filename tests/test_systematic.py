@@ -1665,7 +1665,78 @@ SPECS += [
     ),
 ]
 
+
 #: functions whose result is not differentiated: checked against NumPy on the value
+# numpy.fft (and np.angle): real functions of x through the complex transforms, against the
+# transforms' definitions written with mpmath (NumPy would compute object arrays in complex128)
+def _ri(y: Any) -> Any:
+    """A real function of a complex array: Re y + Im y / 2."""
+    if isinstance(y, np.ndarray) and y.dtype == object:
+        return np.frompyfunc(lambda e: mpmath.re(e) + mpmath.im(e) / 2, 1, 1)(y)
+    return np.real(y) + np.imag(y) / 2
+
+
+def _mp_dft(a: Any, axis: int = -1, inverse: bool = False) -> Any:
+    a = np.moveaxis(np.asarray(a, dtype=object), axis, -1)
+    n = a.shape[-1]
+    s = 1 if inverse else -1
+    W = np.array([[mpmath.expjpi(s * mpmath.mpf(2 * j * k) / n) for k in range(n)]
+                  for j in range(n)], dtype=object)  # fmt: skip
+    out = a.dot(W.T) / (n if inverse else 1)
+    return np.moveaxis(out, -1, axis)
+
+
+def _mp_rfft(a: Any) -> Any:
+    return _mp_dft(a)[..., : np.shape(a)[-1] // 2 + 1]
+
+
+def _mp_irfft(X: Any) -> Any:
+    m = np.shape(X)[-1]
+    n = 2 * (m - 1)
+    conj = np.frompyfunc(mpmath.conj, 1, 1)
+    full = np.concatenate([X, conj(X[..., 1 : m - 1][..., ::-1])], axis=-1)
+    full[..., 0] = np.frompyfunc(mpmath.re, 1, 1)(full[..., 0])
+    full[..., m - 1] = np.frompyfunc(mpmath.re, 1, 1)(full[..., m - 1])
+    assert full.shape[-1] == n
+    return np.frompyfunc(mpmath.re, 1, 1)(_mp_dft(full, inverse=True))
+
+
+_mconj = np.frompyfunc(mpmath.conj, 1, 1)
+_FFT_SPECS = [
+    (np.fft.fft, lambda y: _mp_dft(y), False),
+    (np.fft.ifft, lambda y: _mp_dft(y, inverse=True), False),
+    (np.fft.rfft, _mp_rfft, False),
+    (np.fft.irfft, _mp_irfft, False),
+    (np.fft.hfft, lambda y: _mp_irfft(_mconj(y)) * (2 * (np.shape(y)[-1] - 1)), False),
+    (np.fft.ihfft, lambda y: _mconj(_mp_rfft(y)) / np.shape(y)[-1], False),
+    (np.fft.fft2, lambda y: _mp_dft(_mp_dft(y), axis=-2), True),
+    (np.fft.ifft2, lambda y: _mp_dft(_mp_dft(y, inverse=True), -2, True), True),
+    (np.fft.fftn, lambda y: _mp_dft(_mp_dft(y), axis=-2), True),
+    (np.fft.ifftn, lambda y: _mp_dft(_mp_dft(y, inverse=True), -2, True), True),
+    (np.fft.rfft2, lambda y: _mp_dft(_mp_rfft(y), axis=-2), True),
+    (np.fft.rfftn, lambda y: _mp_dft(_mp_rfft(y), axis=-2), True),
+    (np.fft.irfft2, lambda y: _mp_irfft(_mp_dft(y, -2, True)), True),
+    (np.fft.irfftn, lambda y: _mp_irfft(_mp_dft(y, -2, True)), True),
+]
+
+
+def _fft_spec(T: Any, ref: Any, two_d: bool) -> Spec:
+    inner = g2 if two_d else g
+    return S(T, f"fft.{T.__name__}", lambda x, m: _ri(T(inner(x, m))), X6 if two_d else X5,
+             mpf=False, ref=lambda x: _ri(ref(inner(x, MP_OPS))))  # fmt: skip
+
+
+SPECS += [_fft_spec(*e) for e in _FFT_SPECS]
+SPECS += [
+    S(np.fft.fftshift, "fft.fftshift", lambda x, m: np.fft.fftshift(g2(x, m)), X6),
+    S(np.fft.ifftshift, "fft.ifftshift", lambda x, m: np.fft.ifftshift(g(x, m)), X5),
+    S(np.angle, "angle of exp(i g)", lambda x, m: np.angle(m.exp(1j * g(x, m) / 4) * (1 + 1j)),
+      X5, mpf=False,
+      ref=lambda x: np.frompyfunc(mpmath.arg, 1, 1)(
+          np.frompyfunc(mpmath.exp, 1, 1)(1j * g(x, MP_OPS) / 4) * (1 + 1j))),
+]  # fmt: skip
+
+
 VALUE_ONLY: dict[Any, Callable[[Any], Any]] = {
     np.argmax: lambda a: np.argmax(a, axis=1),
     np.argmin: lambda a: np.argmin(a),
