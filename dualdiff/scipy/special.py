@@ -98,6 +98,10 @@ __all__ = [
 ]  # fmt: skip
 
 _MOD = "dualdiff.scipy.special"
+#: a private mpmath context at 30 digits, for float results computed in mpmath (never changed,
+#: so threads may share it; the global mpmath.mp belongs to the user)
+_MP30 = mp.MPContext()
+_MP30.dps = 30
 _INF = math.inf
 ANY = Domain()
 POS = Domain(0.0, closed_lo=False)
@@ -134,15 +138,15 @@ def _nonpositive_integer(x: float) -> bool:
     return x <= 0 and x == math.floor(x)
 
 
-def _c(x: Any, value: Callable[[], Any]) -> Any:
-    """A constant (a thunk of mpmath) at the precision of x: mpf inside mpf work, else float."""
-    with mp.workdps(mp.mp.dps if is_mpf(x) else 20):
-        c = value()
-    return c if is_mpf(x) else float(c)
+def _c(x: Any, value: Callable[[Any], Any]) -> Any:
+    """A constant at the precision of x: ``value(mp)`` in mpf work, else from a private
+    30-digit mpmath context rounded to a float. (mpmath's global precision is shared by all
+    threads, so no row changes it: dask runs rows in threads.)"""
+    return value(mp) if is_mpf(x) else float(value(_MP30))
 
 
 def _two_over_sqrtpi(x: Any) -> Any:
-    return _c(x, lambda: 2 / mp.sqrt(mp.pi))
+    return _c(x, lambda m: 2 / m.sqrt(m.pi))
 
 
 def _mp(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -178,8 +182,7 @@ def _lambertw_math(x: float) -> float:
 def _zeta_deriv_math(k: float, s: float, q: float) -> float:
     if k != int(k) or k < 0 or q <= 0 or s == 1:
         raise ValueError
-    with mp.workdps(30):
-        return float(mp.zeta(s, q, derivative=int(k)))
+    return float(_MP30.zeta(s, q, derivative=int(k)))
 
 
 def _boxcox_series(u: Any, n: int) -> Any:
@@ -309,8 +312,8 @@ def _mp_gammaln(x: Any) -> Any:
 
 
 _u = _ufuncs
-_SQRT2PI = lambda x: _c(x, lambda: mp.sqrt(2 * mp.pi))
-_SQRTPI_2 = lambda x: _c(x, lambda: mp.sqrt(mp.pi) / 2)
+_SQRT2PI = lambda x: _c(x, lambda m: m.sqrt(2 * m.pi))
+_SQRTPI_2 = lambda x: _c(x, lambda m: m.sqrt(m.pi) / 2)
 _INV_E = Domain(-math.exp(-1.0))
 
 # --- the table: name, float evaluation, derivative, NumPy and mpmath evaluation, domain -----------
