@@ -48,6 +48,27 @@ def _probit(q: Any) -> Any:
     return mp.sqrt(2) * mp.erfinv(2 * q - 1)
 
 
+def _inverse(name: str) -> Callable[..., Any]:
+    """The quantile as the root of the mpmath cdf (of the sf above the median), for the
+    distributions whose quantile inverts an incomplete function: mpmath.findroot
+    (Anderson-Björck) in a bracket of 1e-9 relative about SciPy's float quantile."""
+
+    def ppf(q: Any, *s: Any) -> Any:
+        dist, floats = getattr(sst, name), [float(v) for v in s]
+        if q <= 0.5:  # relative residuals: findroot's tolerance is absolute
+            start, f = dist.ppf(float(q), *floats), lambda x: MP[name]["cdf"](x, *s) / q - 1
+        else:
+            p = 1 - q
+            start, f = dist.isf(float(p), *floats), lambda x: 1 - MP[name]["sf"](x, *s) / p
+        start = mp.mpf(start)
+        d = abs(start) * mp.mpf(10) ** -9 if start else mp.mpf(10) ** -12
+        if name == "beta":  # inside the support
+            d = min(d, (1 - start) / 2)
+        return mp.findroot(f, (start - d, start + d), solver="anderson")
+
+    return ppf
+
+
 # name -> method -> f(z, *shapes); logpdf (logpmf) in z, ppf in q
 MP: dict[str, dict[str, Callable[..., Any]]] = {
     "norm": {
@@ -71,6 +92,7 @@ MP: dict[str, dict[str, Callable[..., Any]]] = {
         ),
         "cdf": _t_cdf,
         "sf": lambda z, df: _t_cdf(-z, df),
+        "ppf": _inverse("t"),
     },
     "cauchy": {
         "logpdf": lambda z: -mp.log(mp.pi * (1 + z * z)),
@@ -112,6 +134,7 @@ MP: dict[str, dict[str, Callable[..., Any]]] = {
         "logpdf": lambda z, a: (a - 1) * mp.log(z) - z - mp.loggamma(a),
         "cdf": lambda z, a: _reg_gamma(a, 0, z),
         "sf": lambda z, a: _reg_gamma(a, z, mp.inf),
+        "ppf": _inverse("gamma"),
     },
     "chi2": {
         "logpdf": lambda z, df: (
@@ -119,6 +142,7 @@ MP: dict[str, dict[str, Callable[..., Any]]] = {
         ),
         "cdf": lambda z, df: _reg_gamma(df / 2, 0, z / 2),
         "sf": lambda z, df: _reg_gamma(df / 2, z / 2, mp.inf),
+        "ppf": _inverse("chi2"),
     },
     "beta": {
         "logpdf": lambda z, a, b: (
@@ -126,6 +150,7 @@ MP: dict[str, dict[str, Callable[..., Any]]] = {
         ),
         "cdf": lambda z, a, b: _reg_beta(a, b, 0, z),
         "sf": lambda z, a, b: _reg_beta(a, b, z, 1),
+        "ppf": _inverse("beta"),
     },
     "poisson": {"logpmf": lambda k, mu: k * mp.log(mu) - mp.loggamma(k + 1) - mu},
     "binom": {
@@ -221,6 +246,14 @@ NO_SLOPE = {"t": {"df"}, "gamma": {"a"}, "chi2": {"df"}, "beta": {"a", "b"}, "bi
 CDF_FAMILY = ("cdf", "logcdf", "sf", "logsf")
 
 
+def no_slope(name: str, method: str) -> set[str]:
+    """The shape parameters in which ``method`` has no derivative (a Dual raises TypeError):
+    those of NO_SLOPE in the cdf family, and in the quantile of a continuous distribution (its
+    derivative there would need the cdf's)."""
+    continuous_ppf = method == "ppf" and not getattr(stats, name).discrete
+    return NO_SLOPE.get(name, set()) if method in CDF_FAMILY or continuous_ppf else set()
+
+
 def methods(name: str) -> list[str]:
     dist = getattr(stats, name)
     dens = ["pmf", "logpmf"] if dist.discrete else ["pdf", "logpdf"]
@@ -268,7 +301,7 @@ class Case:
         for i, n in enumerate(self.names, start=1):
             if self.discrete and n == "loc":
                 continue
-            if self.method in CDF_FAMILY and n in NO_SLOPE.get(self.name, ()):
+            if n in no_slope(self.name, self.method):
                 continue
             out.append(i)
         return out
@@ -296,7 +329,7 @@ _REF: dict[tuple, Any] = {}
 
 
 def ref_slope(c: Case, x: float, i: int, dps: int = 30) -> Any:
-    key = (c.name, c.method, x, i, dps)
+    key = (c.name, tuple(c.params), c.method, x, i, dps)
     if key not in _REF:  # a constant -inf (log of a probability 0 past the support): slope 0
         _REF[key] = 0.0 if mp.isinf(c.ref_value(x)) else c.ref_slope(x, i, dps)
     return _REF[key]
@@ -477,7 +510,7 @@ def test_outside_the_support_values_are_scipys_and_constant(row: tuple) -> None:
             for i, name in enumerate(["x", *c.names]):
                 args: list[Any] = [x, *c.params]
                 args[i] = dd.Dual(args[i], 1.0)
-                if method in CDF_FAMILY and name in NO_SLOPE.get(c.name, ()):
+                if name in no_slope(c.name, method):
                     with pytest.raises(TypeError, match="no derivative"):  # outside too
                         c.call(args[0], args[1:])
                     continue
@@ -561,7 +594,7 @@ def test_invalid_parameters_are_nan_in_arrays_and_an_error_for_numbers(row: tupl
                     c.call(x, params)
             params[j] = np.array([bad, c.params[j]])
             want = getattr(getattr(sst, c.name), method)(x, *params)
-            if not (method in CDF_FAMILY and pname in NO_SLOPE.get(c.name, ())):
+            if pname not in no_slope(c.name, method):
                 params[j] = dd.Dual(params[j], np.ones(2))
             got = c.call(dd.Dual(np.full(2, x), np.ones(2)), params)
             assert np.isnan(want[0]) and np.isnan(got.value[0]) and np.isnan(got.tangent[0])
@@ -601,7 +634,7 @@ def test_the_cdf_family_has_no_slope_in_the_incomplete_functions_shapes(name: st
             j = c.names.index(pname)
             params: list[Any] = list(c.params)
             params[j] = dd.Dual(params[j], 1.0)
-            if method in CDF_FAMILY:
+            if pname in no_slope(name, method):
                 assert f"Not differentiable in {pname}" in doc or "a or b" in doc
                 with pytest.raises(TypeError, match="has no derivative in"):
                     c.call(c.points[1], params)
@@ -636,7 +669,8 @@ def test_arguments_bind_as_in_scipy() -> None:
             call()
     assert "gamma.logpdf(x, a, loc=0, scale=1)" in stats.gamma.logpdf.__doc__
     assert "binom.cdf(k, n, p, loc=0)" in stats.binom.cdf.__doc__
-    assert not hasattr(stats.gamma, "ppf") and not hasattr(stats.poisson, "ppf")
+    assert "gamma.ppf(q, a, loc=0, scale=1)" in stats.gamma.ppf.__doc__
+    assert "poisson.ppf(q, mu, loc=0)" in stats.poisson.ppf.__doc__
 
 
 def test_parameters_broadcast_with_x() -> None:
@@ -844,3 +878,336 @@ def test_higher_derivatives_where_the_formulas_are_singular() -> None:
         for n, gn in ((1, g.prime), (2, g.prime.prime), (3, g.prime.prime.prime)):
             want = mp.diff(lambda x: _t_cdf(x, mp.mpf(3)), 0, n)
             assert gn(0.0) == pytest.approx(float(want), rel=1e-14, abs=1e-15)
+
+
+# --- quantiles that invert an incomplete function; step quantiles ----------------------------
+
+#: distribution, shapes: the quantiles by the inverse function rule (and the extremes of shape)
+INVERTED = [("t", (3.5,)), ("t", (250.0,)), ("gamma", (2.5,)), ("gamma", (0.3,)),
+            ("chi2", (3.5,)), ("beta", (2.5, 1.7)), ("beta", (0.5, 0.5))]  # fmt: skip
+
+
+def _mp_ppf(name: str, shapes: tuple, q: Any) -> Any:
+    """The reference quantile (mpmath.findroot on the mpmath cdf) at the working precision."""
+    return MP[name]["ppf"](q, *(mp.mpf(s) for s in shapes))
+
+
+@pytest.mark.parametrize(("name", "shapes"), INVERTED, ids=[f"{n}{s}" for n, s in INVERTED])
+def test_inverted_quantiles_values_match_scipy_over_the_tails(name: str, shapes: tuple) -> None:
+    q = np.concatenate([np.logspace(-300, -2, 12), np.linspace(0.05, 0.95, 7),
+                        1 - np.logspace(-15, -2, 6)])  # fmt: skip
+    got = getattr(stats, name).ppf(q, *shapes)
+    want = getattr(sst, name).ppf(q, *shapes)
+    if name == "beta":  # Boost's beta quantile gives up in the far lower tail (2.5, 1.7):
+        # there this one must solve the cdf; elsewhere it is SciPy's, as the other ones
+        ok = (np.abs(sst.beta.cdf(want, *shapes) - q) <= 1e-10 * q) | (got == want)
+        np.testing.assert_allclose(got[ok], want[ok], rtol=1e-12, atol=0)
+        np.testing.assert_allclose(sst.beta.cdf(got[~ok], *shapes), q[~ok], rtol=1e-12)
+        assert ok.sum() >= 20
+    else:
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=0)
+
+
+def test_beta_quantile_is_right_where_scipys_gives_up() -> None:
+    """scipy.stats.beta.ppf (Boost's quantile) answers 2.1e-40 at q = 1e-170 for (2.5, 30):
+    its cdf there is 1e-96; betaincinv's root, which this one uses, is right."""
+    with np.errstate(all="ignore"):
+        x = stats.beta.ppf(1e-170, 2.5, 30.0)
+    with mp.workdps(30):
+        assert mp.betainc(2.5, 30, 0, x, regularized=True) == pytest.approx(1e-170, rel=1e-13)
+
+
+@pytest.mark.parametrize(("name", "shapes"), INVERTED, ids=[f"{n}{s}" for n, s in INVERTED])
+def test_inverted_quantiles_derivatives_in_q_to_the_third_order(name: str, shapes: tuple) -> None:
+    """x(q) = F⁻¹(q): x' = 1/f(x), x'' = -f'(x) x'³, x''' = -f''(x) x'⁴ + 3 f'(x)² x'⁵ by nested
+    Duals, against mpmath.diff of the mpmath root (30 digits). The error allowed at order n is
+    1e-13 (450 ulps) of the size of the terms (x''' is a difference of two, of size 3x''²/x'
+    each: the arcsine law's x''' = -(π³/2) sin(πq) cancels 12 digits at q = 1e-6) plus what the
+    rounding of x itself moves it (x^(n+1)/x' · |x| ulp: near x = 1, 1 - x loses digits)."""
+    dist = getattr(stats, name)
+    g = dd.derivative(lambda q: dist.ppf(q, *shapes))
+    fs = (g, g.prime, g.prime.prime, g.prime.prime.prime)
+    for q in (1e-6, 0.02, 0.3, 0.5, 0.85, 0.999):
+        with mp.workdps(30):
+            ref = [_mp_ppf(name, shapes, mp.mpf(q))]
+            ref += [mp.diff(lambda v: _mp_ppf(name, shapes, v), mp.mpf(q), n) for n in (1, 2, 3, 4)]
+        x = [float(v) for v in ref]
+        terms = [abs(x[0]), abs(x[1]), abs(x[2]), abs(x[3]) + 3 * x[2] ** 2 / abs(x[1])]
+        for n, fn in enumerate(fs):
+            moved = abs(x[n + 1] / x[1] * x[0]) * 2.2e-16 if n else 0.0
+            assert abs(fn(q) - x[n]) <= 1e-13 * terms[n] + 10 * moved + 1e-30, (q, n, fn(q), x[n])
+
+
+@pytest.mark.parametrize(("name", "shapes"), INVERTED[:1] + INVERTED[2:3] + INVERTED[5:6])
+def test_inverted_quantiles_hessian_in_q_loc_and_scale(name: str, shapes: tuple) -> None:
+    dist = getattr(stats, name)
+    p0 = [0.3, 0.2, 1.5]
+    got = dd.hessian(lambda p: dist.ppf(p[0], *shapes, loc=p[1], scale=p[2]), p0)
+    with mp.workdps(30):
+
+        def ref(q: Any, loc: Any, s: Any) -> Any:
+            return _mp_ppf(name, shapes, q) * s + loc
+
+        for a in range(3):
+            for b in range(3):
+                order = [0, 0, 0]
+                order[a] += 1
+                order[b] += 1
+                want = float(mp.diff(ref, [mp.mpf(v) for v in p0], order))
+                assert got[a, b] == pytest.approx(want, rel=1e-12, abs=1e-13), (a, b)
+
+
+def test_inverted_quantiles_in_mpf_and_nested_mpf() -> None:
+    """mpf: Newton's method on the cdf in mpmath from the float quantile, 30 digits; the second
+    derivative of the nested Dual too. q within 1e-20 of 1 (1.0 as a float) and below the float
+    range keep their digits (the upper tail is solved on the sf). The reference is computed at
+    60 digits (the hypergeometric t cdf cancels in the far tail)."""
+    with mp.workdps(30):
+        for name, shapes in INVERTED:
+            dist = getattr(stats, name)
+            near1 = [] if shapes == (0.5, 0.5) else [1 - mp.mpf(10) ** -20]  # 1 - x: 2.5e-40
+            for q in (mp.mpf("0.3"), mp.mpf("0.85"), *near1):
+                with mp.workdps(60):
+                    want = _mp_ppf(name, shapes, q)
+                got = dist.ppf(q, *shapes)
+                assert isinstance(got, mp.mpf) and abs(got - want) <= abs(want) * mp.mpf(10) ** -29
+            g = dd.derivative(lambda v, d=dist, s=shapes: d.ppf(v, *s))
+            q = mp.mpf("0.3")
+            want2 = mp.diff(lambda v, n=name, s=shapes: _mp_ppf(n, s, v), q, 2)
+            assert abs(g.prime.prime(q) - want2) <= abs(want2) * mp.mpf(10) ** -24
+        x = stats.gamma.ppf(mp.mpf(10) ** -400, 2.5)  # x ~ (q Γ(3.5))^(1/2.5)
+        assert abs(mp.gammainc(2.5, 0, x, regularized=True) / mp.mpf(10) ** -400 - 1) < 1e-28
+        got = stats.gamma.ppf(np.array([mp.mpf("0.3"), mp.mpf(1)], dtype=object), 2.5)
+        assert abs(got[0] - _mp_ppf("gamma", (2.5,), mp.mpf("0.3"))) < mp.mpf(10) ** -28
+        assert got[1] == mp.inf
+
+
+def test_inverted_quantiles_refuse_a_dual_shape_and_broadcast() -> None:
+    for call in (
+        lambda: stats.gamma.ppf(0.3, dd.Dual(2.5, 1.0)),
+        lambda: stats.chi2.ppf(0.3, df=dd.Dual(2.5, 1.0)),
+        lambda: stats.beta.ppf(0.3, 2.0, dd.Dual(2.5, 1.0)),
+        lambda: stats.t.ppf(np.array([0.3]), dd.Dual(np.array([2.5]), 1.0)),
+    ):
+        with pytest.raises(TypeError, match="ppf has no derivative in"):
+            call()
+    a = np.array([0.5, 1.0, 2.5])
+    got = stats.gamma.ppf(dd.Dual(0.3, 1.0), a, scale=np.array([[1.0], [2.0]]))
+    want = sst.gamma.ppf(0.3, a, scale=np.array([[1.0], [2.0]]))
+    np.testing.assert_allclose(got.value, want, rtol=1e-14)
+    np.testing.assert_allclose(got.tangent, 1 / sst.gamma.pdf(want, a, scale=[[1.0], [2.0]]),
+                               rtol=1e-13)  # fmt: skip
+    got = stats.t.ppf(dd.Dual(np.array([0.2, 0.7]), np.ones(2)), np.inf)  # the normal's
+    want = stats.norm.ppf(dd.Dual(np.array([0.2, 0.7]), np.ones(2)))
+    np.testing.assert_allclose(got.value, want.value, rtol=1e-15)
+    np.testing.assert_allclose(got.tangent, want.tangent, rtol=1e-14)
+
+
+def test_quantile_slopes_at_q_0_and_1_are_one_sided() -> None:
+    """At q = 0 or 1 a finite end of the support, with slope 1/pdf there from inside (+inf where
+    the density vanishes, 0 where it is infinite); an infinite end is a constant."""
+    q = dd.Dual(np.array([0.0, 1.0]), np.ones(2))
+    cases = [  # distribution, shapes, loc, scale, values, slopes
+        (stats.expon, (), 0.5, 2.0, [0.5, np.inf], [2.0, 0.0]),
+        (stats.uniform, (), -1.0, 3.0, [-1.0, 2.0], [3.0, 3.0]),
+        (stats.gamma, (1.0,), 0.0, 2.0, [0.0, np.inf], [2.0, 0.0]),
+        (stats.gamma, (2.5,), 0.0, 1.0, [0.0, np.inf], [np.inf, 0.0]),
+        (stats.gamma, (0.5,), 0.0, 1.0, [0.0, np.inf], [0.0, 0.0]),
+        (stats.chi2, (2.0,), 0.0, 1.0, [0.0, np.inf], [2.0, 0.0]),
+        (stats.beta, (1.0, 2.0), 0.0, 1.0, [0.0, 1.0], [0.5, np.inf]),
+        (stats.weibull_min, (1.0,), 0.0, 1.0, [0.0, np.inf], [1.0, 0.0]),
+        (stats.lognorm, (0.5,), 0.0, 1.0, [0.0, np.inf], [np.inf, 0.0]),  # open: pdf → 0
+        (stats.norm, (), 0.0, 1.0, [-np.inf, np.inf], [0.0, 0.0]),
+    ]
+    for dist, shapes, loc, scale, values, slopes in cases:
+        got = dist.ppf(q, *shapes, loc=loc, scale=scale)
+        np.testing.assert_array_equal(got.value, values)
+        np.testing.assert_array_equal(got.value, getattr(sst, dist.name).ppf([0, 1], *shapes,
+                                                                            loc=loc, scale=scale))  # fmt: skip
+        np.testing.assert_array_equal(got.tangent, slopes)
+        single = dist.ppf(dd.Dual(0.0, 1.0), *shapes, loc=loc, scale=scale)
+        assert (single.value, single.tangent) == (values[0], slopes[0])
+    # second order at q = 0: expon's -ln(1 - q) has x'' = 1, uniform's 0, gamma(1) = expon
+    for dist, shapes, want in ((stats.expon, (), 1.0), (stats.uniform, (), 0.0),
+                               (stats.gamma, (1.0,), 1.0)):  # fmt: skip
+        g = dd.derivative(lambda v, d=dist, s=shapes: d.ppf(v, *s))
+        assert g.prime.prime(0.0) == want
+
+
+STEP_QUANTILES = [("poisson", (3.5,)), ("poisson", (0.0,)), ("binom", (12.0, 0.35)),
+                  ("binom", (0.0, 0.3)), ("binom", (5.0, 1.0)), ("nbinom", (4.5, 0.4)),
+                  ("nbinom", (2.0, 1.0))]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "shapes"), STEP_QUANTILES, ids=[f"{n}{s}" for n, s in STEP_QUANTILES]
+)
+def test_step_quantiles_are_scipys_with_slope_0_and_1_in_loc(name: str, shapes: tuple) -> None:
+    dist = getattr(stats, name)
+    q = np.array([0.0, 1e-12, 0.02, 0.3, 0.5, 0.85, 1 - 1e-12, 1.0])
+    np.testing.assert_array_equal(
+        dist.ppf(q, *shapes, loc=2), getattr(sst, name).ppf(q, *shapes, loc=2)
+    )
+    for qi in q:
+        assert dist.ppf(qi, *shapes) == getattr(sst, name).ppf(qi, *shapes), qi
+    # slope 0 in q and in every shape, at every order; 1 in loc (the ends too: +inf a constant)
+    args: list[Any] = [dd.Dual(q, np.ones(q.size)), *(dd.Dual(s, 1.0) for s in shapes)]
+    got = dist.ppf(*args, loc=dd.Dual(2.0, 1.0))
+    np.testing.assert_array_equal(got.value, getattr(sst, name).ppf(q, *shapes, loc=2))
+    np.testing.assert_array_equal(got.tangent, np.where(np.isinf(got.value), 0.0, 1.0))
+    h = dd.hessian(lambda p: dist.ppf(p[0], *p[1:]), [0.3, *shapes])
+    np.testing.assert_array_equal(h, np.zeros((1 + len(shapes),) * 2))
+
+
+def test_step_quantiles_in_mpf_decide_the_step_in_mpmath() -> None:
+    """A q at a step (cdf(k) computed in mpmath, not representable as a float) is decided by the
+    mpf cdf: ppf(cdf(k)) = k, ppf(cdf(k) + ε) = k + 1 (the float quantile of both is the same)."""
+    with mp.workdps(30):
+        mu = mp.mpf("3.5")
+        cdf2 = stats.poisson.cdf(2, mu)  # in mpmath: as mpmath.fsum of the masses, to 30 digits
+        want = mp.fsum(mp.exp(-mu) * mu**j / mp.factorial(j) for j in range(3))
+        assert abs(cdf2 - want) < mp.mpf(10) ** -29
+        assert stats.poisson.ppf(cdf2, mu) == 2
+        assert stats.poisson.ppf(cdf2 + mp.mpf(10) ** -25, mu) == 3
+        assert stats.poisson.ppf(cdf2 - mp.mpf(10) ** -25, mu) == 2
+        got = stats.binom.ppf(np.array([mp.mpf("0.3"), mp.mpf("0.9")], dtype=object), 12, 0.35)
+        assert list(got) == list(sst.binom.ppf([0.3, 0.9], 12, 0.35))
+        y = stats.nbinom.ppf(dd.Dual(mp.mpf("0.3"), mp.mpf(1)), 4.5, 0.4)
+        assert y.value == sst.nbinom.ppf(0.3, 4.5, 0.4) and y.tangent == 0
+        # within 1e-20 of 1 (1.0 as a float: SciPy's inf, its isf NaN), and at 1e-30
+        for name, shapes in (("poisson", (mu,)), ("nbinom", (4.5, 0.4)), ("binom", (12, 0.35))):
+            dist = getattr(stats, name)
+            for q in (1 - mp.mpf(10) ** -20, mp.mpf(10) ** -30):
+                k = dist.ppf(q, *shapes)
+                assert dist.cdf(k, *shapes) >= q and (k == 0 or dist.cdf(k - 1, *shapes) < q)
+        assert stats.poisson.ppf(1 - mp.mpf(10) ** -20, mu) == 32
+
+
+# --- reported problems ------------------------------------------------------------------------
+
+
+def test_binom_with_n_0_is_scipys() -> None:
+    """n = 0: the support is {0}; the cdf family ran betainc with b = n - k = 0 (a DomainError
+    for single numbers)."""
+    want = {"cdf": 1.0, "logcdf": 0.0, "sf": 0.0, "logsf": -np.inf}
+    for method, value in want.items():
+        assert getattr(stats.binom, method)(0, 0.0, 0.3) == value
+        assert getattr(sst.binom, method)(0, 0, 0.3) == value
+        got = getattr(stats.binom, method)(np.array([-1.0, 0.0, 1.0]), 0.0, dd.Dual(0.3, 1.0))
+        np.testing.assert_array_equal(got.value, getattr(sst.binom, method)([-1, 0, 1], 0, 0.3))
+        np.testing.assert_array_equal(got.tangent, np.zeros(3))
+    np.testing.assert_array_equal(stats.binom.pmf([0, 1], 0.0, 0.3), [1.0, 0.0])
+    k = np.array([0.0, 3.0, 5.0])  # and k = n with n > 0
+    np.testing.assert_allclose(stats.binom.logsf(k, 5.0, 0.3), sst.binom.logsf(k, 5, 0.3))
+
+
+#: continuous distributions with a finite end: shapes, loc, scale (each end, each formula)
+ENDS = [("expon", (), 0.5, 2.0), ("uniform", (), -1.0, 3.0), ("weibull_min", (1.0,), 0.0, 1.5),
+        ("weibull_min", (1.7,), 0.2, 1.0), ("gamma", (1.0,), 0.0, 2.0), ("gamma", (2.5,), 0.3, 1.0),
+        ("chi2", (2.0,), 0.0, 1.0), ("chi2", (3.5,), 0.0, 1.2), ("beta", (1.0, 1.0), 0.0, 1.0),
+        ("beta", (2.5, 1.0), 0.1, 1.5), ("beta", (1.0, 3.0), 0.0, 2.0), ("beta", (2.5, 1.7), 0.0, 1.0),
+        ("lognorm", (0.8,), 0.2, 1.5)]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "shapes", "loc", "scale"), ENDS, ids=[f"{r[0]}{r[1]}" for r in ENDS]
+)
+def test_the_cdf_family_at_the_support_ends_has_one_sided_slopes(
+    name: str, shapes: tuple, loc: float, scale: float
+) -> None:
+    """At a closed end of the support the cdf family's value is SciPy's and its slope in x the
+    one-sided derivative from inside (mpmath.diff with direction), as the density's is; where the
+    value is a log of 0 (logcdf at the lower end, logsf at the upper) a constant -inf. lognorm's
+    end at 0 is open: every derivative is 0 there."""
+    dist = getattr(stats, name)
+    for end, direction in ((dist.lo, 1), (dist.hi, -1)):
+        if not np.isfinite(end):
+            continue
+        x = loc + scale * end
+        for method in CDF_FAMILY:
+            got = getattr(dist, method)(dd.Dual(x, 1.0), *shapes, loc=loc, scale=scale)
+            want = getattr(getattr(sst, name), method)(x, *shapes, loc=loc, scale=scale)
+            assert got.value == want, (method, end)
+            f = reference(name, method)
+            if want == -np.inf or (dist.open and end == dist.lo):
+                assert got.tangent == 0.0, (method, end)
+                continue
+            with mp.workdps(30):
+                args = [mp.mpf(v) for v in (*shapes, loc, scale)]
+                slope = mp.diff(lambda v, f=f, a=args: f(v, *a), mp.mpf(x), direction=direction)
+            assert got.tangent == pytest.approx(float(slope), rel=1e-12, abs=1e-14), (method, end)
+        arr = dist.cdf(dd.Dual(np.array([x, x]), np.ones(2)), *shapes, loc=loc, scale=scale)
+        single = dist.cdf(dd.Dual(x, 1.0), *shapes, loc=loc, scale=scale)
+        assert arr.tangent[0] == single.tangent  # arrays as single numbers
+
+
+def test_the_cdf_slopes_at_the_ends_where_the_density_is_infinite_or_zero() -> None:
+    """expon.cdf' at 0 is the density there, 1 (it was 0); gamma with a < 1 and weibull_min with
+    c < 1 have an infinite density at 0: slope +inf; beta with b < 1 at 1 likewise."""
+    assert stats.expon.cdf(dd.Dual(0.0, 1.0)) == dd.Dual(0.0, 1.0)
+    assert stats.uniform.cdf(dd.Dual(1.0, 1.0)) == dd.Dual(1.0, 1.0)
+    assert stats.uniform.sf(dd.Dual(0.0, 1.0)).tangent == -1.0
+    assert stats.gamma.cdf(dd.Dual(0.0, 1.0), 0.5).tangent == np.inf
+    assert stats.weibull_min.cdf(dd.Dual(0.0, 1.0), 0.5).tangent == np.inf
+    assert stats.beta.sf(dd.Dual(1.0, 1.0), 2.0, 0.5).tangent == -np.inf
+    y = stats.weibull_min.cdf(0.0, dd.Dual(1.7, 1.0))  # 0 for every c
+    assert (y.value, y.tangent) == (0.0, 0.0)
+    g = dd.derivative(lambda x: stats.expon.cdf(x))  # 1 - e^-x: -1 at 0, one-sided
+    assert g.prime.prime(0.0) == -1.0
+
+
+def test_dirichlet_refuses_x_with_more_than_two_axes() -> None:
+    alpha = np.array([1.0, 2.0, 3.0])
+    for x in (np.full((3, 2, 2), 1 / 3), np.full((2, 2, 2), 1 / 3)):
+        with pytest.raises(ValueError, match="one- or two-dimensional"):
+            stats.dirichlet.logpdf(x, alpha)
+        with pytest.raises(ValueError):
+            sst.dirichlet.logpdf(x, alpha)
+
+
+def test_frozen_distributions_wrap_only_the_methods() -> None:
+    frozen = stats.norm(1.0, 2.0)
+    assert frozen.name == "norm" and frozen.shapes == ()
+    assert frozen.pdf(1.0) == pytest.approx(sst.norm(1.0, 2.0).pdf(1.0), rel=1e-15)
+    assert frozen.ppf.__name__ == "ppf" and "norm.ppf" in frozen.ppf.__doc__
+    assert frozen.signature("cdf") == "x, loc=0, scale=1"
+    assert stats.dirichlet([1.0, 2.0]).name == "dirichlet"
+    assert stats.multivariate_normal().name == "multivariate_normal"
+    with pytest.raises(AttributeError):
+        frozen.nothing
+
+
+def test_univariate_has_no_unused_default_pmf() -> None:
+    from dualdiff.scipy.stats._base import _PowerLaw, _Univariate
+
+    assert "_pmf" not in vars(_Univariate)
+    for name in ("poisson", "binom", "nbinom", "geom", "bernoulli"):  # every mass: a power law
+        assert isinstance(getattr(stats, name), _PowerLaw)
+
+
+def test_t_stirling_series_is_as_documented_and_cached_per_precision() -> None:
+    from dualdiff.scipy.stats.continuous import _HALF_RATIO, _half_ratio_series
+
+    def exact(a: Any) -> Any:
+        return mp.loggamma(a + mp.mpf(1) / 2) - mp.loggamma(a) - mp.log(a) / 2
+
+    cs, start = _HALF_RATIO
+    assert (len(cs), start) == (8, 15.0)
+    with mp.workdps(40):
+        a = mp.mpf(start)
+        series = mp.fsum(mp.mpf(c) * a ** -(2 * j + 1) for j, c in enumerate(cs))
+        assert abs(series - exact(a)) < 4e-21
+    for dps in (30, 50):
+        with mp.workdps(dps):
+            cs, start = _half_ratio_series(mp.mp.prec)
+            assert (len(cs), start) == (dps + 1, dps + 15.0)
+            assert _half_ratio_series(mp.mp.prec)[0] is cs  # cached
+            with mp.workdps(2 * dps):
+                a = mp.mpf(start)
+                series = mp.fsum(c * a ** -(2 * j + 1) for j, c in enumerate(cs))
+                assert abs(series / exact(a) - 1) < mp.mpf(10) ** -dps
+    _half_ratio_series.cache_clear()
+    with mp.workdps(30):
+        stats.t.logpdf(mp.mpf(1), 100)
+        stats.t.logpdf(mp.mpf(2), 200)
+    assert _half_ratio_series.cache_info().hits >= 1

@@ -23,13 +23,15 @@ distribution (shape parameters)     methods                        no derivative
 norm, cauchy, laplace, logistic     pdf, logpdf, cdf, logcdf,
 expon, uniform                      sf, logsf, ppf
 lognorm (s), weibull_min (c)        the same
-t (df)                              all but ppf                    df, in the cdf family
-gamma (a), chi2 (df)                all but ppf                    a, df, in the cdf family
-beta (a, b)                         all but ppf                    a, b, in the cdf family
+t (df)                              the same                       df, in the cdf family and ppf
+gamma (a), chi2 (df)                the same                       a, df, in the cdf family and
+                                                                   ppf
+beta (a, b)                         the same                       a, b, in the cdf family and
+                                                                   ppf
 poisson (mu)                        pmf, logpmf, cdf, logcdf,
-                                    sf, logsf
+                                    sf, logsf, ppf (steps)
 binom (n, p), nbinom (n, p)         the same                       n, in the cdf family
-geom (p), bernoulli (p)             the same, and ppf
+geom (p), bernoulli (p)             the same
 multivariate_normal (mean, cov)     pdf, logpdf
 dirichlet (alpha)                   pdf, logpdf
 ==================================  =============================  ============================
@@ -43,9 +45,13 @@ Conventions, each stated once here:
   logpdf at large df (Stirling's series here, where SciPy's loses digits past df ≈ 1000),
   ``laplace.logpdf`` far in the tails, ``uniform.logsf`` just above ``loc``.
 * **Outside the support** the value is SciPy's (pdf 0, logpdf -inf, cdf 0 or 1, ...), with a
-  zero tangent: the function is constant there. At the ends of the support the derivatives
-  are one-sided (``gamma.pdf`` with a = 2 has slope 1/scale² at loc), and where logpdf is
-  -inf its tangent is 0.
+  zero tangent: the function is constant there. At a closed end of the support the derivatives
+  are one-sided, from inside, for the density and the cdf family alike (``gamma.pdf`` with
+  a = 2 has slope 1/scale² at loc; ``expon.cdf``'s slope at loc is the density there, 1/scale;
+  +inf where the density is infinite, as gamma's with a < 1), and where a logpdf, logcdf or
+  logsf is -inf its tangent is 0. At an open end (``lognorm``'s) the cdf is a constant 0. The
+  quantile at q = 0 or 1 is the support's end: where that is finite, with the one-sided slope
+  1/pdf there (+inf where the density vanishes); an infinite end is a constant.
 * **Invalid parameters** (``scale <= 0``, ``p > 1``, a ``q`` outside [0, 1] ...): where any
   argument is an array the entry is NaN, value and tangent, as SciPy's; when every argument is
   a single number a :class:`~dualdiff.DomainError` (a ``ValueError``) names the distribution,
@@ -61,13 +67,22 @@ Conventions, each stated once here:
   ``binom``'s and ``nbinom``'s in ``p``. At the degenerate ends (``mu = 0``, ``p = 0`` or 1)
   their value and first derivative are exact (one-sided); second derivatives there are those
   of dualdiff.scipy.special's incomplete functions at the end of their range, at present 0.
+  The ``ppf`` of ``gamma``, ``chi2``, ``beta`` and ``t`` likewise has no derivative in their
+  shapes (it would be -∂cdf/∂shape / pdf): a Dual shape raises a ``TypeError``.
 * **Discrete distributions** are step functions of ``k``: the pmf and the cdf family have
   derivative 0 in ``k`` and in ``loc`` (k goes through ``floor``); ``ppf`` is a step function
-  of ``q`` and ``p``, plus ``loc`` (slope 1). ``binom``'s ``n`` must be whole, as in SciPy; its
-  pmf is differentiable in ``n`` all the same (through ``gammaln``, the continuous extension).
-* **Quantiles** (``ppf``) exist where a closed form or an inverse special function does; there
-  is none for ``t``, ``gamma``, ``chi2``, ``beta`` (SciPy inverts its incomplete functions),
-  ``poisson``, ``binom``, ``nbinom``.
+  of ``q`` and of the shape parameters (slope 0 at every order), plus ``loc`` (slope 1); its
+  value is scipy.stats' (in mpf, decided by the mpf cdf where q is within a float's rounding of
+  a step). ``binom``'s ``n`` must be whole, as in SciPy; its pmf is differentiable in ``n`` all
+  the same (through ``gammaln``, the continuous extension).
+* **Quantiles** (``ppf``): a closed form where there is one (``norm``'s is ``ndtri``); for
+  ``t``, ``gamma``, ``chi2`` and ``beta`` SciPy's inverse of the incomplete function on the
+  values (``stdtrit``, ``gammaincinv``, ``betaincinv``: for ``beta`` rather than scipy.stats'
+  own quantile, which gives up in the far lower tail), and the derivatives in q of every order
+  by the inverse function rule, x' = 1/pdf(x), written with the Dual-aware pdf so that nested
+  Duals give x'' = -pdf'(x) x'³, and so on, exactly (to rounding: x''' is a difference of two
+  terms, which cancel where x''' is small, as the arcsine law's near q = 0). In mpf, Newton's
+  method on the mpf cdf (on the sf above the median) from SciPy's float quantile.
 * **mpf**: every method of the univariate distributions, and ``dirichlet``, computes in mpmath
   at its working precision when an argument is an ``mpf`` (floats given beside it are made
   ``mpf``); ``multivariate_normal`` computes in floats (``numpy.linalg`` has no mpf).

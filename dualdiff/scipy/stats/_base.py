@@ -17,7 +17,21 @@ from ...api import as_input
 from ...dual import Dual, fmt
 from ...errors import DomainError
 from ...kinds import is_mpf
-from ._numeric import _INF, _NAN, _like, _log, _mask, _pow0, _single, _v, _where, _xlog1py, _xlogy
+from ._numeric import (
+    _INF,
+    _NAN,
+    _lift,
+    _like,
+    _log,
+    _mask,
+    _mp_root,
+    _pow0,
+    _single,
+    _v,
+    _where,
+    _xlog1py,
+    _xlogy,
+)
 
 # --- parameters: their checks, as data -------------------------------------------------------
 
@@ -133,10 +147,27 @@ _DOCS = {
 }
 #: below and above the support: the value of each function of the cdf family
 _EDGES = {"cdf": (0.0, 1.0), "logcdf": (-_INF, 0.0), "sf": (1.0, 0.0), "logsf": (0.0, -_INF)}
+#: whether the formula runs at a closed (finite) end of the support, below and above: there
+#: the value is the end's and the slopes one-sided from inside (not where the value is a log 0)
+_AT_ENDS = {
+    "cdf": (True, True),
+    "logcdf": (False, True),
+    "sf": (True, True),
+    "logsf": (True, False),
+}
 #: the cdf family's note where it has no derivative in a shape parameter
 _NO_SHAPE_SLOPE = (
     "Not differentiable in {0}: this is the regularised incomplete {1} function, which "
     "dualdiff.scipy.special differentiates in its argument only; a Dual {0} raises TypeError."
+)
+
+
+#: the quantile's note where it has no derivative in a shape parameter
+_NO_SHAPE_PPF = (
+    "Differentiable in q at every order (the inverse function rule: 1/pdf(ppf(q)), and its "
+    "derivatives), and in loc and scale. Not differentiable in {0}: that would need the cdf's "
+    "derivative in {0} (the regularised incomplete {1} function's in its shape), which "
+    "dualdiff.scipy.special does not have; a Dual {0} raises TypeError."
 )
 
 
@@ -255,6 +286,12 @@ class _Univariate:
         else:
             zv = _v(z)
             inside = _mask((lo < zv) & (zv < hi))
+            if not self.open:  # the formula at a closed end: its one-sided slopes from inside
+                low, high = _AT_ENDS[method]
+                if low and lo != -_INF:
+                    inside = inside | _mask(zv == lo)
+                if high and hi != _INF:
+                    inside = inside | _mask(zv == hi)
         below, above = (_like(z, e) for e in _EDGES[method])
         zs, zero = self._steps(_where(inside, z, self._inner(*c.shapes)))
         val = getattr(self, "_" + method)(zs, *c.shapes) + zero
@@ -263,34 +300,91 @@ class _Univariate:
     def _quantile(self, method: str, q: Any, args: tuple, kwds: dict) -> Any:
         c = _Args(self, method, q, args, kwds)
         q = c.check("q", c.x, _PROB)
+        shape = np.broadcast_shapes(*(np.shape(_v(v)) for v in (q, *c.shapes)))
+        if shape != np.shape(_v(q)):  # q as large as the shapes: a quantile (and slope) each
+            q = q + np.zeros(shape, dtype=object if is_mpf(q) else float)
         qv = _v(q)
         inner = _mask((qv > 0) & (qv < 1))
         val = self._ppf(_where(inner, q, 0.5), *c.shapes)
         lo, hi = self._support(*c.shapes)
-        if self.discrete:  # SciPy's ppf(0) is the support's start - 1
-            val, lo = val + c.loc, lo - 1
+        if self.discrete:  # SciPy's ppf(0) is the support's start - 1; the ends move with loc
+            val, lo = val + c.loc, lo - 1 + c.loc
+            hi = _where(_mask(_v(hi) == _INF), _INF, hi + c.loc)
         else:
             val = val * c.scale + c.loc
-        lo, hi = (e if abs(e) == _INF else e * c.scale + c.loc for e in (lo, hi))
+            if not np.all(inner):
+                lo, hi = (self._end(q, e, c) for e in (lo, hi))
         return c.finish(_where(inner, val, _where(_mask(qv == 0), lo, hi)), q)
+
+    def _end(self, q: Any, e: float, c: _Args) -> Any:
+        """The quantile at q = 0 or 1: the support's end e; where e is finite, with the one-sided
+        slopes from inside (the inverse function rule with the density at e; at an open end,
+        where the density vanishes, slope +inf). An infinite end is a constant."""
+        if abs(e) == _INF:
+            return e
+
+        def density(z: Any, *shapes: Any) -> Any:
+            return 0.0 * z if self.open else self._pdf(z, *shapes)
+
+        return _lift(q, lambda qv: e + 0.0 * qv, density, tuple(c.shapes)) * c.scale + c.loc
+
+    def _invert(
+        self, q: Any, shapes: tuple, floats: Callable[..., Any], upper: Callable[..., Any]
+    ) -> Any:
+        """The quantile where SciPy inverts an incomplete function: ``floats(q, *shapes)`` is
+        SciPy's quantile of values, ``upper(p, *shapes)`` its inverse survival function; in
+        mpf, Newton's method on this distribution's cdf (or sf) from their float quantile. Its
+        derivatives in q, of every order, by the inverse function rule (:func:`_lift`); in the
+        shape parameters there are none (that of the cdf would be needed): a Dual raises."""
+        for name, s in zip(self.shape_names, shapes, strict=True):
+            if isinstance(s, Dual):
+                raise TypeError(
+                    f"{self.name}.ppf has no derivative in {name} in dualdiff: the quantile "
+                    f"inverts the cdf, which dualdiff.scipy.special differentiates in x only; "
+                    f"pass {name} as a number, not a Dual (its tangent would be dropped)"
+                )
+        lo, hi = self._support(*shapes)
+
+        def one(qe: Any, *se: Any) -> Any:  # one mpf quantile
+            qe, se = mp.mpf(qe), [mp.mpf(s) for s in se]
+            fs = [float(s) for s in se]
+            start = floats(float(qe), *fs) if qe <= 0.5 else upper(float(1 - qe), *fs)
+            return _mp_root(
+                qe,
+                lambda x: self._cdf(x, *se),
+                lambda x: self._sf(x, *se),
+                lambda x: self._pdf(x, *se),
+                float(start),
+                lo,
+                hi,
+            )
+
+        def base(qv: Any) -> Any:
+            if is_mpf(qv) or any(is_mpf(s) for s in shapes):
+                if all(_single(v) for v in (qv, *shapes)):
+                    return one(qv, *shapes)
+                return np.frompyfunc(one, 1 + len(shapes), 1)(qv, *shapes)
+            x = floats(qv, *shapes)
+            return float(x) if np.ndim(x) == 0 else x
+
+        return _lift(q, base, lambda z: self._pdf(z, *shapes))
 
     # defaults, as SciPy's
     def _pdf(self, z: Any, *shapes: Any) -> Any:
         return _f.exp(self._logpdf(z, *shapes))
-
-    def _pmf(self, k: Any, *shapes: Any) -> Any:
-        return _f.exp(self._logpmf(k, *shapes))
 
     def _sf(self, z: Any, *shapes: Any) -> Any:
         return 1 - self._cdf(z, *shapes)
 
     def _logcdf(self, z: Any, *shapes: Any) -> Any:
         cdf = self._cdf(z, *shapes)  # near 1: log1p(-sf), accurate where ln(cdf) is not
-        return _where(_mask(_v(cdf) > 0.5), _f.log1p(-self._sf(z, *shapes)), _log(cdf))
+        near = _mask(_v(cdf) > 0.5)
+        return _where(near, _f.log1p(-_where(near, self._sf(z, *shapes), 0.0)), _log(cdf))
 
     def _logsf(self, z: Any, *shapes: Any) -> Any:
         sf = self._sf(z, *shapes)
-        return _where(_mask(_v(sf) > 0.5), _f.log1p(-self._cdf(z, *shapes)), _log(sf))
+        near = _mask(_v(sf) > 0.5)
+        return _where(near, _f.log1p(-_where(near, self._cdf(z, *shapes), 0.0)), _log(sf))
 
 
 class _Frozen:
@@ -299,15 +393,20 @@ class _Frozen:
     def __init__(self, dist: Any, args: tuple, kwds: dict) -> None:
         self.dist, self.args, self.kwds = dist, args, kwds
 
-    def __getattr__(self, name: str) -> Callable[[Any], Any]:
+    def __getattr__(self, name: str) -> Any:
+        """The distribution's methods (pdf, cdf, ppf ...) with the parameters fixed; any other
+        attribute (``name``, ``shapes`` ...) is the distribution's own."""
         if name.startswith("_"):  # copy, pickle: not the distribution's methods
             raise AttributeError(name)
-        method = getattr(self.dist, name)
+        attr = getattr(self.dist, name)
+        if name not in _DOCS or not callable(attr):
+            return attr
 
         def frozen(x: Any) -> Any:
-            return method(x, *self.args, **self.kwds)
+            return attr(x, *self.args, **self.kwds)
 
-        frozen.__doc__ = method.__doc__
+        frozen.__name__ = name
+        frozen.__doc__ = attr.__doc__
         return frozen
 
     def __repr__(self) -> str:

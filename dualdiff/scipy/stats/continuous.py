@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, ClassVar
 
 import mpmath as mp
+import numpy as np
+import scipy.special as _sc
 
 from ... import table as _f
 from ...kinds import is_mpf
 from .. import special as _sp
-from ._base import _NO_SHAPE_SLOPE, _POSITIVE, _PowerLaw, _Univariate
+from ._base import _NO_SHAPE_PPF, _NO_SHAPE_SLOPE, _POSITIVE, _PowerLaw, _Univariate
 from ._numeric import _INF, _betainc, _betaincc, _gammainc, _gammaincc, _k, _like, _mask, _v, _where
 
 
@@ -78,26 +81,30 @@ class _Lognorm(_Univariate):
         return _f.exp(s * _sp.ndtri(q))
 
 
-def _half_ratio_series(mpf: bool) -> tuple[list[Any], float]:
-    """Stirling's series of ln Γ(a + 1/2) - ln Γ(a) - ln(a)/2: the coefficients c_n of a^-n
-    (odd n), c_n = -(2 - 2^-n) B_(n+1)/(n(n+1)) with B the Bernoulli numbers, and the a from
-    which they reach the precision (floats: 8 terms from a = 15 reach 1e-19; mpf: 2·dps terms
-    from a = dps + 15)."""
-    terms, start = (mp.mp.dps + 1, mp.mp.dps + 15.0) if mpf else (8, 15.0)
+@functools.lru_cache(maxsize=16)
+def _half_ratio_series(prec: int | None) -> tuple[tuple[Any, ...], float]:
+    """Stirling's series of ln Γ(a + 1/2) - ln Γ(a) - ln(a)/2 = Σ c_n a^-n over odd n,
+    c_n = -(2 - 2^-n) B_(n+1)/(n(n+1)) with B the Bernoulli numbers: the coefficients c_1, c_3,
+    ..., and the a from which the series is used. Floats (``prec`` None): 8 coefficients, from
+    a = 15, where the truncation error is below 4e-21 (5e-19 relative). mpf: dps + 1
+    coefficients (mpmath's working precision), from a = dps + 15, where it is below 10^-dps
+    relative (1e-36 at 30 digits). Cached for each precision (``prec``, mpmath's, in bits)."""
+    dps = mp.mp.dps
+    terms, start = (dps + 1, dps + 15.0) if prec is not None else (8, 15.0)
     cs = [
         -(2 - mp.mpf(2) ** -n) * mp.bernoulli(n + 1) / (n * (n + 1)) for n in range(1, 2 * terms, 2)
     ]
-    return (cs if mpf else [float(c) for c in cs]), start
+    return tuple(cs if prec is not None else [float(c) for c in cs]), start
 
 
-_HALF_RATIO = _half_ratio_series(False)
+_HALF_RATIO = _half_ratio_series(None)
 
 
 def _log_gamma_half_ratio(a: Any) -> Any:
     """S(a) = ln Γ(a + 1/2) - ln Γ(a) - ln(a)/2, which tends to 0 as -1/(8a): for large a by
     Stirling's series (a polynomial in 1/a, whose slopes do not cancel as those of a difference
     of log-gammas do), else from betaln."""
-    cs, start = _half_ratio_series(True) if is_mpf(a) else _HALF_RATIO
+    cs, start = _half_ratio_series(mp.mp.prec) if is_mpf(a) else _HALF_RATIO
     big = _mask(_v(a) >= start)
     u = 1 / _where(big, a, start)
     u2, acc = u * u, cs[-1]
@@ -140,7 +147,10 @@ class _T(_Univariate):
 
     name = "t"
     shapes = (("df", _POSITIVE),)
-    notes: ClassVar[dict[str, str]] = {"cdf family": _NO_SHAPE_SLOPE.format("df", "beta")}
+    notes: ClassVar[dict[str, str]] = {
+        "cdf family": _NO_SHAPE_SLOPE.format("df", "beta"),
+        "ppf": _NO_SHAPE_PPF.format("df", "beta"),
+    }
 
     def _logpdf(self, z: Any, df: Any) -> Any:
         # ln Γ((d+1)/2)/Γ(d/2) - ln √(dπ) - (d+1)/2 ln(1 + z²/d), written so that neither the
@@ -175,6 +185,14 @@ class _T(_Univariate):
 
     def _sf(self, z: Any, df: Any) -> Any:
         return self._cdf(-z, df)
+
+    def _ppf(self, q: Any, df: Any) -> Any:
+        return self._invert(q, (df,), _t_ppf, lambda p, d: -_t_ppf(p, d))
+
+
+def _t_ppf(q: Any, df: Any) -> Any:
+    """SciPy's ``stdtrit``, and ``ndtri`` at df = inf (the normal distribution)."""
+    return np.where(np.isinf(df), _sc.ndtri(q), _sc.stdtrit(df, q))
 
 
 class _Cauchy(_Univariate):
@@ -337,12 +355,20 @@ class _Gamma(_PowerLaw):
     >>> import dualdiff as dd
     >>> gamma.cdf(dd.Dual(2.0, 1.0), 3.0)            # slope: the pdf, 2² e^-2/2
     Dual(0.32332358381693654, 0.2706705664732254)
+    >>> gamma.ppf(dd.Dual(0.5, 1.0), 3.0)            # the median; slope 1/pdf there
+    Dual(2.674060313723559, 4.055246302618961)
+    >>> f = dd.derivative(lambda q: gamma.ppf(q, 3.0))
+    >>> round(f.prime.prime(0.5), 12)                # -pdf'(x)/pdf(x)³
+    4.145357911017
     """
 
     name = "gamma"
     shapes = (("a", _POSITIVE),)
     lo = 0.0
-    notes: ClassVar[dict[str, str]] = {"cdf family": _NO_SHAPE_SLOPE.format("a", "gamma")}
+    notes: ClassVar[dict[str, str]] = {
+        "cdf family": _NO_SHAPE_SLOPE.format("a", "gamma"),
+        "ppf": _NO_SHAPE_PPF.format("a", "gamma"),
+    }
 
     def _terms(self, z: Any, a: Any) -> tuple[list[tuple[Any, Any, bool]], Any]:
         return [(a - 1.0, z, False)], -z - _sp.gammaln(a)
@@ -353,6 +379,11 @@ class _Gamma(_PowerLaw):
     def _sf(self, z: Any, a: Any) -> Any:
         return _gammaincc(a, z)
 
+    def _ppf(self, q: Any, a: Any) -> Any:
+        return self._invert(
+            q, (a,), lambda p, a: _sc.gammaincinv(a, p), lambda p, a: _sc.gammainccinv(a, p)
+        )
+
 
 class _Chi2(_PowerLaw):
     """The chi-squared distribution, df degrees of freedom: gamma(df/2, scale=2)."""
@@ -360,7 +391,10 @@ class _Chi2(_PowerLaw):
     name = "chi2"
     shapes = (("df", _POSITIVE),)
     lo = 0.0
-    notes: ClassVar[dict[str, str]] = {"cdf family": _NO_SHAPE_SLOPE.format("df", "gamma")}
+    notes: ClassVar[dict[str, str]] = {
+        "cdf family": _NO_SHAPE_SLOPE.format("df", "gamma"),
+        "ppf": _NO_SHAPE_PPF.format("df", "gamma"),
+    }
 
     def _terms(self, z: Any, df: Any) -> tuple[list[tuple[Any, Any, bool]], Any]:
         rest = -z / 2.0 - _sp.gammaln(df / 2.0) - _k(z, "log2") * df / 2.0
@@ -372,6 +406,14 @@ class _Chi2(_PowerLaw):
     def _sf(self, z: Any, df: Any) -> Any:
         return _gammaincc(df / 2.0, z / 2.0)
 
+    def _ppf(self, q: Any, df: Any) -> Any:
+        return self._invert(
+            q,
+            (df,),
+            lambda p, d: 2 * _sc.gammaincinv(d / 2, p),
+            lambda p, d: 2 * _sc.gammainccinv(d / 2, p),
+        )
+
 
 class _Beta(_PowerLaw):
     """The beta distribution, shapes a, b: pdf(z) = z^(a-1) (1-z)^(b-1)/B(a, b), 0 <= z <= 1."""
@@ -379,7 +421,10 @@ class _Beta(_PowerLaw):
     name = "beta"
     shapes = (("a", _POSITIVE), ("b", _POSITIVE))
     lo, hi = 0.0, 1.0
-    notes: ClassVar[dict[str, str]] = {"cdf family": _NO_SHAPE_SLOPE.format("a or b", "beta")}
+    notes: ClassVar[dict[str, str]] = {
+        "cdf family": _NO_SHAPE_SLOPE.format("a or b", "beta"),
+        "ppf": _NO_SHAPE_PPF.format("a or b", "beta"),
+    }
 
     def _terms(self, z: Any, a: Any, b: Any) -> tuple[list[tuple[Any, Any, bool]], Any]:
         return [(b - 1.0, -z, True), (a - 1.0, z, False)], -_sp.betaln(a, b)
@@ -389,6 +434,17 @@ class _Beta(_PowerLaw):
 
     def _sf(self, z: Any, a: Any, b: Any) -> Any:
         return _betaincc(a, b, z)
+
+    def _ppf(self, q: Any, a: Any, b: Any) -> Any:
+        # betaincinv, not SciPy's beta.ppf (Boost's quantile), which gives up in the far lower
+        # tail: beta.ppf(1e-170, 2.5, 30) is 2.1e-40, where the cdf is 1e-96; betaincinv's
+        # 5.3e-70 solves it
+        return self._invert(
+            q,
+            (a, b),
+            lambda p, a, b: _sc.betaincinv(a, b, p),
+            lambda p, a, b: _sc.betainccinv(a, b, p),
+        )
 
 
 norm = _Norm()

@@ -5,18 +5,80 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import mpmath as mp
+import numpy as np
+import scipy.stats as _st
+
 from ... import table as _f
+from ...kinds import is_mpf
 from .. import special as _sp
 from ._base import _NO_SHAPE_SLOPE, _NONNEG, _POSITIVE, _PROB, _PROB_POS, _WHOLE, _PowerLaw
-from ._numeric import _INF, _apply, _betainc, _betaincc, _gammainc, _gammaincc, _mask, _v, _where
+from ._numeric import (
+    _INF,
+    _apply,
+    _betainc,
+    _betaincc,
+    _gammainc,
+    _gammaincc,
+    _mask,
+    _single,
+    _v,
+    _where,
+)
 
 
-class _Poisson(_PowerLaw):
+class _Steps(_PowerLaw):
+    """A discrete distribution whose quantile is SciPy's (scipy.stats' ``ppf`` of the values):
+    a step function, slope 0 in q and in the shape parameters at every order (a zero of their
+    kind keeps the result a Dual). In mpf, SciPy's float quantile is the start: it moves by one
+    while this distribution's cdf, in mpmath, says the step lies elsewhere (a q within a float's
+    rounding of a step)."""
+
+    def _ppf(self, q: Any, *shapes: Any) -> Any:
+        qv, svs = _v(q), [_v(s) for s in shapes]
+        scipy = getattr(_st, self.name)
+        if is_mpf(qv) or any(is_mpf(s) for s in svs):
+
+            def cdf(k: Any, *se: Any) -> Any:  # rounded to the working precision, as cdf's
+                return +self._cdf(k, *se)
+
+            def one(qe: Any, *se: Any) -> Any:
+                fs = [float(s) for s in se]  # the float quantile of the nearer tail
+                k = scipy.ppf(float(qe), *fs) if qe <= 0.5 else scipy.isf(float(1 - qe), *fs)
+                lo, hi = self.lo, self._support(*se)[1]
+                if not lo <= k <= hi:  # SciPy's NaN or inf (q within 1e-17 of 1): search
+                    a, k = lo - 1, lo  # cdf(a) < q <= cdf(k), halving the bracket
+                    while k < hi and cdf(k, *se) < qe:
+                        a, k = k, min(hi, 2 * k - lo + 1)
+                    while k - a > 1:
+                        m = mp.floor((a + k) / 2)
+                        a, k = (a, m) if cdf(m, *se) >= qe else (m, k)
+                k = mp.mpf(k)
+                while k > lo and cdf(k - 1, *se) >= qe:
+                    k -= 1
+                while k < hi and cdf(k, *se) < qe:
+                    k += 1
+                return k
+
+            single = all(_single(v) for v in (qv, *svs))
+            k = one(qv, *svs) if single else np.frompyfunc(one, 1 + len(svs), 1)(qv, *svs)
+        else:
+            k = scipy.ppf(qv, *svs)
+            k = float(k) if np.ndim(k) == 0 else k
+        zero = 0.0 * q
+        for s in shapes:
+            zero = zero + 0.0 * s
+        return k + zero
+
+
+class _Poisson(_Steps):
     """The Poisson distribution, mean mu: pmf(k) = mu^k exp(-mu)/k!.
 
     >>> import dualdiff as dd
     >>> poisson.cdf(2, dd.Dual(1.5, 1.0))            # d/dmu P(K <= 2) = -pmf(2)
     Dual(0.8088468305380582, -0.25102143016698353)
+    >>> poisson.ppf([0.2, 0.5, 0.9], dd.Dual(3.5, 1.0))   # a step function of mu: slope 0
+    Dual(array([2., 3., 6.]), array([0., 0., 0.]))
     """
 
     name = "poisson"
@@ -34,7 +96,7 @@ class _Poisson(_PowerLaw):
         return _gammainc(k + 1, mu)
 
 
-class _Binom(_PowerLaw):
+class _Binom(_Steps):
     """The binomial distribution: n trials (a whole number), success probability p."""
 
     name = "binom"
@@ -50,14 +112,23 @@ class _Binom(_PowerLaw):
         comb = _sp.gammaln(n + 1) - (_sp.gammaln(k + 1) + _sp.gammaln(n - k + 1))
         return [(k, p, False), (n - k, -p, True)], comb
 
+    @staticmethod
+    def _rest(k: Any, n: Any) -> tuple[Any, Any]:
+        """n - k where it is positive, else 1 (a valid shape for the incomplete function, whose
+        value is not used there: k >= n is past the support, cdf 1 and sf 0)."""
+        rest = _mask(_v(n) - _v(k) > 0)
+        return rest, _where(rest, n - k, 1.0)
+
     def _cdf(self, k: Any, n: Any, p: Any) -> Any:
-        return _betaincc(k + 1, n - k, p)
+        rest, b = self._rest(k, n)
+        return _where(rest, _betaincc(k + 1, b, p), 1.0)
 
     def _sf(self, k: Any, n: Any, p: Any) -> Any:
-        return _betainc(k + 1, n - k, p)
+        rest, b = self._rest(k, n)
+        return _where(rest, _betainc(k + 1, b, p), 0.0)
 
 
-class _Nbinom(_PowerLaw):
+class _Nbinom(_Steps):
     """The negative binomial distribution: failures before the n-th success (n > 0 real),
     success probability p."""
 

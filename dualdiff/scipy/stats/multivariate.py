@@ -106,8 +106,9 @@ class _MultivariateNormal:
 class _Dirichlet:
     """The Dirichlet distribution, concentrations alpha (a vector, all > 0): ``logpdf(x, alpha)``
     as SciPy's, with Duals in x and alpha. x's first axis holds the K components (or K - 1, the
-    last being 1 minus their sum); points must lie on the simplex, as SciPy checks (a
-    ``ValueError`` otherwise, for arrays too).
+    last being 1 minus their sum), its second (if any) the points: at most two axes, as in
+    SciPy. Points must lie on the simplex, as SciPy checks (a ``ValueError`` otherwise, for
+    arrays too).
 
     >>> import dualdiff as dd
     >>> dd.gradient(lambda a: dirichlet.logpdf([0.2, 0.3, 0.5], a), [1.0, 2.0, 3.0]).round(10)
@@ -145,6 +146,11 @@ class _Dirichlet:
     def _points(x: Any, alpha: Any, who: str) -> Any:
         """SciPy's checks of x; K - 1 components get the last one, 1 minus their sum."""
         k, shape = np.size(_v(alpha)), np.shape(_v(x))
+        if len(shape) > 2:  # SciPy's check of x refuses these too
+            raise ValueError(
+                f"{who}: x must be one- or two-dimensional (the components along axis 0, the "
+                f"points along axis 1), got shape {shape}"
+            )
         if not shape or shape[0] not in (k, k - 1):
             raise ValueError(f"{who}: x must have {k} or {k - 1} components (axis 0), got {shape}")
         if shape[0] == k - 1:
