@@ -22,7 +22,15 @@ from .debug import check_finite
 from .directions import Directions
 from .dual import Dual, new_tag
 from .errors import DomainError, NonFiniteError
-from .multivariate import gradient, hessian, jacobian, jvp
+from .multivariate import (
+    gradient,
+    hessian,
+    hvp,
+    jacobian,
+    jvp,
+    value_and_grad,
+    value_and_jacobian,
+)
 from .rules import FUNCTIONS, RULES, Domain, Rule, register, unregister
 from .validate import ValidationReport, validate
 
@@ -52,12 +60,15 @@ __all__ = [
     "e",
     "gradient",
     "hessian",
+    "hvp",
     "jacobian",
     "jvp",
     "new_tag",
     "pi",
     "register",
     "unregister",
+    "value_and_grad",
+    "value_and_jacobian",
     "validate",
     *FUNCTIONS,
 ]

@@ -16,18 +16,23 @@ them; larger chunks save Python overhead per pass but pay that memory traffic.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable
 from typing import Any
 
 import mpmath
 import numpy as np
 
+from . import trees
 from .api import as_input, split_result
 from .directions import Directions
 from .dual import Dual, fmt, make, new_tag
 from .kinds import base_value, is_complex
 
-__all__ = ["CHUNK_BUDGET", "default_chunk", "gradient", "hessian", "jacobian", "jvp"]
+__all__ = [
+    "CHUNK_BUDGET", "default_chunk", "gradient", "hessian", "hvp", "jacobian", "jvp",
+    "value_and_grad", "value_and_jacobian",
+]  # fmt: skip
 
 #: entries of the input's dense tangent (n × chunk) that one pass may carry by default
 CHUNK_BUDGET = 1 << 14
@@ -139,12 +144,31 @@ def _assemble(
 
 
 def gradient(f: Callable[..., Any], x: Any, chunk: int | None = None) -> Any:
-    """The gradient of a scalar function ``f: R^n -> R`` at ``x`` (1-D), as an array (n,).
+    """The gradient of a scalar function ``f`` at ``x``, shaped like ``x``: a vector (n,), an
+    array of any shape, a number, or a structure of them (:mod:`dualdiff.trees`: dicts, lists,
+    tuples and namedtuples of numbers and arrays; a flat list of numbers is a vector).
 
     >>> import numpy as np
     >>> gradient(lambda x: np.sum(x**2) + x[0] * x[1], [1.0, 2.0, 3.0])
     array([4., 5., 6.])
+    >>> gradient(lambda p: np.sum(p["W"] ** 2) * p["b"], {"W": np.ones((2, 2)), "b": 3.0})
+    {'W': array([[6., 6.],
+           [6., 6.]]), 'b': np.float64(4.0)}
     """
+    return value_and_grad(f, x, chunk)[1]
+
+
+def value_and_grad(f: Callable[..., Any], x: Any, chunk: int | None = None) -> tuple[Any, Any]:
+    """``(f(x), gradient(f, x))`` from the same evaluations (what optimizers ask for).
+
+    >>> value_and_grad(lambda x: x[0] * x[1], [2.0, 3.0])
+    (6.0, array([3., 2.]))
+    """
+    tree = _structure(x)
+    if tree is not None:
+        flat, unravel = tree
+        value, g = value_and_grad(lambda p: f(unravel(p)), flat, chunk)
+        return value, unravel(g)
     x = _vector(x, "gradient")
     n = x.shape[0]
     k = _chunk(chunk, n, "gradient", x)
@@ -160,7 +184,27 @@ def gradient(f: Callable[..., Any], x: Any, chunk: int | None = None) -> Any:
             f"gradient needs a real-valued f, got the complex value {fmt(base_value(value))}: "
             "take its real part or abs(...) (or use dd.jacobian for a complex-valued f)"
         )
-    return _real_if_exact(value, g)
+    return _real_if_exact(value, value), _real_if_exact(value, g)
+
+
+def _structure(x: Any) -> tuple[Any, Callable[[Any], Any]] | None:
+    """``(flat vector, unravel)`` for a point that is not a vector (a number, an array of another
+    shape, a dict, a namedtuple, a list holding arrays or containers); None for a vector (a 1-D
+    array, a flat list of numbers, a Dual)."""
+    if isinstance(x, Dual):
+        return None
+    if isinstance(x, list | tuple) and not hasattr(type(x), "_fields"):
+        if all(
+            isinstance(e, numbers.Number | mpmath.mpf | mpmath.mpc) and not isinstance(e, bool)
+            for e in x
+        ):
+            return None  # a flat list of numbers is a vector, as np.asarray makes it
+    elif isinstance(x, np.ndarray) and x.ndim == 1:
+        return None
+    elif not isinstance(x, dict | tuple | np.ndarray | numbers.Number | mpmath.mpf | mpmath.mpc):
+        return None  # a lazy (dask) array or another array-like: as it is
+    flat, unravel = trees.ravel(x)
+    return flat, unravel
 
 
 def _exactly_real(a: Any) -> bool:
@@ -185,7 +229,9 @@ def _real_if_exact(value: Any, j: Any) -> Any:
 
 
 def jacobian(F: Callable[..., Any], x: Any, chunk: int | None = None) -> Any:
-    """The Jacobian of ``F: R^n -> R^m`` at ``x``: shape ``(m, n)`` (``F(x).shape + (n,)``).
+    """The Jacobian of ``F`` at ``x``: shape ``F(x).shape + x.shape`` (``(m, n)`` for vectors);
+    for a structured ``x`` (:func:`gradient`), the same structure with leaves
+    ``F(x).shape + leaf.shape``.
 
     >>> import numpy as np
     >>> W = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
@@ -194,28 +240,90 @@ def jacobian(F: Callable[..., Any], x: Any, chunk: int | None = None) -> Any:
            [3., 4.],
            [5., 6.]])
     """
+    return value_and_jacobian(F, x, chunk)[1]
+
+
+def value_and_jacobian(F: Callable[..., Any], x: Any, chunk: int | None = None) -> tuple[Any, Any]:
+    """``(F(x), jacobian(F, x))`` from the same evaluations.
+
+    >>> import numpy as np
+    >>> value_and_jacobian(lambda x: x**2, np.array([1.0, 3.0]))
+    (array([1., 9.]), array([[2., 0.],
+           [0., 6.]]))
+    """
+    tree = _structure(x)
+    if tree is not None:
+        flat, unravel = tree
+        value, J = value_and_jacobian(lambda p: F(unravel(p)), flat, chunk)
+        return value, unravel(J)
     x = _vector(x, "jacobian")
     n = x.shape[0]
     k = _chunk(chunk, n, "jacobian", x)
     value, blocks = _passes(F, x, k, "jacobian")
     shape = value.shape if isinstance(value, Dual) else np.shape(value)
-    return _real_if_exact(value, _assemble(blocks, tuple(shape), k > 1))
+    return value, _real_if_exact(value, _assemble(blocks, tuple(shape), k > 1))
 
 
-def hessian(f: Callable[..., Any], x: Any) -> Any:
-    """The Hessian of a scalar ``f: R^n -> R`` at ``x``, shape (n, n), symmetric.
+def hessian(f: Callable[..., Any], x: Any, chunk: int | None = None) -> Any:
+    """The Hessian of a scalar ``f`` at ``x``: shape ``x.shape + x.shape`` ((n, n) for a
+    vector), symmetric; for a structured ``x``, a structure of structures (``H[i][j]`` has shape
+    ``leaf_i.shape + leaf_j.shape``).
 
-    Forward over forward: the Jacobian (one direction per pass) of the gradient (vector mode);
-    tags keep the two levels apart.
+    Forward over forward: the Jacobian (one direction per pass) of the gradient (vector mode,
+    ``chunk`` directions per pass); tags keep the two levels apart.
 
     >>> import numpy as np
     >>> hessian(lambda x: x[0]**2 * x[1] + x[1]**3, [1.0, 2.0])
     array([[ 4.,  2.],
            [ 2., 12.]])
     """
+    tree = _structure(x)
+    if tree is not None:
+        flat, unravel = tree
+        H = hessian(lambda p: f(unravel(p)), flat, chunk)
+        return _unravel_square(H, unravel, flat.shape[0])
     x = _vector(x, "hessian")
-    h = jacobian(lambda y: gradient(f, y), x, chunk=1)
+    h = jacobian(lambda y: gradient(f, y, chunk), x, chunk=1)
     return (h + np.swapaxes(h, -1, -2)) / 2
+
+
+def _unravel_square(H: Any, unravel: Callable[[Any], Any], n: int) -> Any:
+    """An (n, n) matrix as a structure of structures: rows by the outer leaf, columns inner."""
+    rows = unravel(np.arange(n, dtype=np.float64))  # each leaf: its entries' row indices
+    leaves, td = trees.flatten(rows)
+    blocks = []
+    for leaf in leaves:
+        idx = np.asarray(leaf, dtype=np.intp)
+        inner = unravel(H[idx.ravel()])  # leaves (rows, *shape_j)
+        ileaves, itd = trees.flatten(inner)
+        blocks.append(
+            trees.unflatten(itd, [np.reshape(b, idx.shape + b.shape[1:]) for b in ileaves])
+        )
+    out = trees.unflatten(td, blocks)
+    return out
+
+
+def hvp(f: Callable[..., Any], x: Any, v: Any, chunk: int | None = None) -> Any:
+    """The Hessian of a scalar ``f`` at ``x`` times ``v`` (shaped like ``x``), without the
+    Hessian: the derivative of the gradient in the direction v, forward over forward, at about
+    the cost of one gradient (of Duals that carry one more tangent).
+
+    >>> import numpy as np
+    >>> hvp(lambda x: x[0]**2 * x[1] + x[1]**3, [1.0, 2.0], [1.0, 0.0])   # H @ e0
+    array([4., 2.])
+    """
+    tree = _structure(x)
+    if tree is not None:
+        flat, unravel = tree
+        vflat, _ = trees.ravel(v, "v")
+        if np.shape(vflat) != np.shape(flat):
+            raise ValueError(f"hvp: v has {np.size(vflat)} entries, x has {np.size(flat)}")
+        return unravel(hvp(lambda p: f(unravel(p)), flat, vflat, chunk))
+    x = _vector(x, "hvp")
+    v = as_input(v, "hvp")
+    if np.shape(v) != np.shape(base_value(x)):
+        raise ValueError(f"hvp: v has shape {np.shape(v)}, x has shape {np.shape(base_value(x))}")
+    return jvp(lambda y: gradient(f, y, chunk), x, v)[1]
 
 
 def jvp(F: Callable[..., Any], x: Any, v: Any) -> tuple[Any, Any]:
@@ -227,6 +335,15 @@ def jvp(F: Callable[..., Any], x: Any, v: Any) -> tuple[Any, Any]:
     >>> jvp(lambda x: x**2, np.array([1.0, 2.0]), np.array([1.0, 0.5]))
     (array([1., 4.]), array([2., 2.]))
     """
+    tree = _structure(x)
+    if tree is not None and isinstance(x, dict | list | tuple):  # arrays: any shape as they are
+        flat, unravel = tree
+        vtd = trees.flatten(v, "v")[1]
+        if vtd != trees.flatten(x)[1]:
+            raise ValueError(
+                f"jvp: v's structure {vtd.describe()} is not x's {trees.flatten(x)[1].describe()}"
+            )
+        return jvp(lambda p: F(unravel(p)), flat, trees.ravel(v, "v")[0])
     x = as_input(x, "jvp")
     v = as_input(v, "jvp")
     xs = x.shape if isinstance(x, Dual) else np.shape(x)
