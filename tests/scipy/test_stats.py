@@ -982,6 +982,20 @@ def test_inverted_quantiles_in_mpf_and_nested_mpf() -> None:
         assert got[1] == mp.inf
 
 
+@pytest.mark.parametrize("chunk", [1, None])
+def test_inverted_quantiles_in_vector_mode(chunk: Any) -> None:
+    """dd.gradient and dd.hessian in q (several directions at once): 1/pdf(x) on the diagonal,
+    -pdf'(x)/pdf(x)³ on the Hessian's."""
+    q = np.array([0.1, 0.4, 0.7])
+    x = sst.gamma.ppf(q, 2.5, scale=1.5)
+    pdf = sst.gamma.pdf(x, 2.5, scale=1.5)
+    got = dd.gradient(lambda v: stats.gamma.ppf(v, 2.5, scale=1.5).sum(), q, chunk=chunk)
+    np.testing.assert_allclose(got, 1 / pdf, rtol=1e-13)
+    dpdf = pdf * ((2.5 - 1) / x - 1 / 1.5)  # d/dx of x^(a-1) e^(-x/s)/(Γ(a) s^a)
+    hess = dd.hessian(lambda v: stats.gamma.ppf(v, 2.5, scale=1.5).sum(), q)
+    np.testing.assert_allclose(hess, np.diag(-dpdf / pdf**3), rtol=1e-12, atol=1e-13)
+
+
 def test_inverted_quantiles_refuse_a_dual_shape_and_broadcast() -> None:
     for call in (
         lambda: stats.gamma.ppf(0.3, dd.Dual(2.5, 1.0)),
