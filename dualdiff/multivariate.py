@@ -143,7 +143,14 @@ def _assemble(
     return np.concatenate(cols, axis=-1)
 
 
-def gradient(f: Callable[..., Any], x: Any, chunk: int | None = None) -> Any:
+def gradient(
+    f: Callable[..., Any],
+    x: Any,
+    chunk: int | None = None,
+    *,
+    argnums: int | tuple[int, ...] | None = None,
+    has_aux: bool = False,
+) -> Any:
     """The gradient of a scalar function ``f`` at ``x``, shaped like ``x``: a vector (n,), an
     array of any shape, a number, or a structure of them (:mod:`dualdiff.trees`: dicts, lists,
     tuples and namedtuples of numbers and arrays; a flat list of numbers is a vector).
@@ -155,15 +162,34 @@ def gradient(f: Callable[..., Any], x: Any, chunk: int | None = None) -> Any:
     {'W': array([[6., 6.],
            [6., 6.]]), 'b': np.float64(4.0)}
     """
-    return value_and_grad(f, x, chunk)[1]
+    value, g = value_and_grad(f, x, chunk, argnums=argnums, has_aux=has_aux)
+    return (g, value[1]) if has_aux else g
 
 
-def value_and_grad(f: Callable[..., Any], x: Any, chunk: int | None = None) -> tuple[Any, Any]:
+def value_and_grad(
+    f: Callable[..., Any],
+    x: Any,
+    chunk: int | None = None,
+    *,
+    argnums: int | tuple[int, ...] | None = None,
+    has_aux: bool = False,
+) -> tuple[Any, Any]:
     """``(f(x), gradient(f, x))`` from the same evaluations (what optimizers ask for).
+
+    ``argnums``: ``x`` is then the tuple of f's arguments, and the gradient is taken in the
+    ones named (an int: one result; a tuple: a tuple of results), the others held fixed.
+    ``has_aux``: f returns ``(value, aux)``; the result is ``((value, aux), gradient)``, aux
+    as plain numbers (gradient and jacobian give ``(derivative, aux)``).
 
     >>> value_and_grad(lambda x: x[0] * x[1], [2.0, 3.0])
     (6.0, array([3., 2.]))
+    >>> value_and_grad(lambda w, b, data: w * data + b, (2.0, 1.0, 3.0), argnums=(0, 1))
+    (7.0, (np.float64(3.0), np.float64(1.0)))
     """
+    if argnums is not None or has_aux:
+        g, point, aux = _options(f, x, argnums, has_aux, "gradient")
+        value, grad = value_and_grad(g, point, chunk)
+        return ((value, aux.value) if has_aux else value), _per_argument(grad, point, 1)
     tree = _structure(x)
     if tree is not None:
         flat, unravel = tree
@@ -185,6 +211,81 @@ def value_and_grad(f: Callable[..., Any], x: Any, chunk: int | None = None) -> t
             "take its real part or abs(...) (or use dd.jacobian for a complex-valued f)"
         )
     return _real_if_exact(value, value), _real_if_exact(value, g)
+
+
+class _Aux:
+    """f without its auxiliary output: calls return f's value and keep the aux of the last."""
+
+    def __init__(self, f: Callable[..., Any], who: str) -> None:
+        self.f, self.who, self.value = f, who, None
+
+    def __call__(self, p: Any) -> Any:
+        r = self.f(p)
+        if not (isinstance(r, tuple) and len(r) == 2):
+            raise TypeError(
+                f"{self.who}: has_aux=True needs f to return (value, aux), got {type(r).__name__}"
+            )
+        self.value = _primal(r[1])
+        return r[0]
+
+
+def _primal(a: Any) -> Any:
+    """``a`` with every Dual replaced by its plain value (at every level of nesting)."""
+    while isinstance(a, Dual):
+        a = a._v
+    if isinstance(a, dict):
+        return {k: _primal(v) for k, v in a.items()}
+    if isinstance(a, list | tuple) and not hasattr(type(a), "_fields"):
+        return type(a)(_primal(v) for v in a)
+    return a
+
+
+def _options(
+    f: Callable[..., Any], x: Any, argnums: Any, has_aux: bool, who: str
+) -> tuple[Callable[[Any], Any], Any, Any]:
+    """(g, point, aux holder): f as a function of the arguments ``argnums`` picks from the tuple
+    ``x`` (the others held fixed), without its aux output when ``has_aux``."""
+    g, point = f, x
+    if argnums is not None:
+        if not isinstance(x, tuple):
+            raise TypeError(
+                f"{who}: with argnums, x is the tuple of f's arguments, got {type(x).__name__}"
+            )
+        single = isinstance(argnums, int) and not isinstance(argnums, bool)
+        nums = (argnums,) if single else tuple(argnums)
+        for i in nums:
+            if (
+                isinstance(i, bool)
+                or not isinstance(i, int | np.integer)
+                or not (-len(x) <= i < len(x))
+            ):
+                raise ValueError(f"{who}: argnums {argnums!r} for {len(x)} arguments")
+        nums = tuple(int(i) % len(x) for i in nums)
+        if len(set(nums)) != len(nums):
+            raise ValueError(f"{who}: argnums {argnums!r} names an argument twice")
+
+        def g(p: Any, _f: Callable[..., Any] = f) -> Any:
+            args = list(x)
+            for i, pi in zip(nums, (p,) if single else p, strict=True):
+                args[i] = pi
+            return _f(*args)
+
+        point = x[nums[0]] if single else tuple(x[i] for i in nums)
+    aux = _Aux(g, who) if has_aux else None
+    return (aux if aux is not None else g), point, aux
+
+
+def _per_argument(r: Any, point: Any, axes: int) -> Any:
+    """A derivative in a tuple of numbers (argnums), which flattened as a vector, as a tuple of
+    per-argument results (a tuple of tuples for a Hessian), as for a tuple of arrays."""
+    if not isinstance(point, tuple) or isinstance(r, tuple):
+        return r
+    k = len(point)
+    if axes == 1:
+        return tuple(r[..., i] if np.ndim(r) > 1 else r[i] for i in range(k))
+    return tuple(
+        tuple(r[..., i, j] if np.ndim(r) > 2 else r[i, j] for j in range(k)) for i in range(k)
+    )
 
 
 def _structure(x: Any) -> tuple[Any, Callable[[Any], Any]] | None:
@@ -228,7 +329,14 @@ def _real_if_exact(value: Any, j: Any) -> Any:
     return np.real(j)
 
 
-def jacobian(F: Callable[..., Any], x: Any, chunk: int | None = None) -> Any:
+def jacobian(
+    F: Callable[..., Any],
+    x: Any,
+    chunk: int | None = None,
+    *,
+    argnums: int | tuple[int, ...] | None = None,
+    has_aux: bool = False,
+) -> Any:
     """The Jacobian of ``F`` at ``x``: shape ``F(x).shape + x.shape`` (``(m, n)`` for vectors);
     for a structured ``x`` (:func:`gradient`), the same structure with leaves
     ``F(x).shape + leaf.shape``.
@@ -240,17 +348,30 @@ def jacobian(F: Callable[..., Any], x: Any, chunk: int | None = None) -> Any:
            [3., 4.],
            [5., 6.]])
     """
-    return value_and_jacobian(F, x, chunk)[1]
+    value, J = value_and_jacobian(F, x, chunk, argnums=argnums, has_aux=has_aux)
+    return (J, value[1]) if has_aux else J
 
 
-def value_and_jacobian(F: Callable[..., Any], x: Any, chunk: int | None = None) -> tuple[Any, Any]:
-    """``(F(x), jacobian(F, x))`` from the same evaluations.
+def value_and_jacobian(
+    F: Callable[..., Any],
+    x: Any,
+    chunk: int | None = None,
+    *,
+    argnums: int | tuple[int, ...] | None = None,
+    has_aux: bool = False,
+) -> tuple[Any, Any]:
+    """``(F(x), jacobian(F, x))`` from the same evaluations (``argnums``, ``has_aux``: as
+    :func:`value_and_grad`).
 
     >>> import numpy as np
     >>> value_and_jacobian(lambda x: x**2, np.array([1.0, 3.0]))
     (array([1., 9.]), array([[2., 0.],
            [0., 6.]]))
     """
+    if argnums is not None or has_aux:
+        g, point, aux = _options(F, x, argnums, has_aux, "jacobian")
+        value, J = value_and_jacobian(g, point, chunk)
+        return ((value, aux.value) if has_aux else value), _per_argument(J, point, 1)
     tree = _structure(x)
     if tree is not None:
         flat, unravel = tree
@@ -264,7 +385,13 @@ def value_and_jacobian(F: Callable[..., Any], x: Any, chunk: int | None = None) 
     return value, _real_if_exact(value, _assemble(blocks, tuple(shape), k > 1))
 
 
-def hessian(f: Callable[..., Any], x: Any, chunk: int | None = None) -> Any:
+def hessian(
+    f: Callable[..., Any],
+    x: Any,
+    chunk: int | None = None,
+    *,
+    argnums: int | tuple[int, ...] | None = None,
+) -> Any:
     """The Hessian of a scalar ``f`` at ``x``: shape ``x.shape + x.shape`` ((n, n) for a
     vector), symmetric; for a structured ``x``, a structure of structures (``H[i][j]`` has shape
     ``leaf_i.shape + leaf_j.shape``).
@@ -277,6 +404,9 @@ def hessian(f: Callable[..., Any], x: Any, chunk: int | None = None) -> Any:
     array([[ 4.,  2.],
            [ 2., 12.]])
     """
+    if argnums is not None:
+        g, point, _ = _options(f, x, argnums, False, "hessian")
+        return _per_argument(hessian(g, point, chunk), point, 2)
     tree = _structure(x)
     if tree is not None:
         flat, unravel = tree

@@ -138,3 +138,63 @@ def test_structure_errors_are_clear():
         dd.jvp(lambda p: p["w"], {"w": 1.0}, {"v": 1.0})
     with pytest.raises(ValueError, match="hvp: v has 3 entries, x has 2"):
         dd.hvp(lambda p: np.sum(p["w"] ** 2), {"w": np.ones(2)}, {"w": np.ones(3)})
+
+
+# --- argnums and has_aux ------------------------------------------------------------------------
+
+
+def model(W, b, X):
+    """Σ (X W + b)² with W (2,), b a number, X data: ∂/∂W = 2 Xᵀ r, ∂/∂b = 2 Σ r."""
+    return np.sum((X @ W + b) ** 2)
+
+
+def test_argnums_picks_the_arguments():
+    args = (W0, B0, X_DATA)
+    r = X_DATA @ W0 + B0
+    gW = dd.gradient(model, args, argnums=0)
+    np.testing.assert_allclose(gW, 2 * X_DATA.T @ r, rtol=1e-15)
+    gW2, gb = dd.gradient(model, args, argnums=(0, 1))
+    np.testing.assert_array_equal(gW2, gW)
+    assert gb == pytest.approx(2 * np.sum(r), rel=1e-15)
+    v, (gb2,) = dd.value_and_grad(model, args, argnums=(1,))
+    assert v == pytest.approx(np.sum(r**2), rel=1e-15) and gb2 == gb
+    H = dd.hessian(model, args, argnums=(0, 1))  # ((HWW, HWb), (HbW, Hbb))
+    np.testing.assert_allclose(H[0][0], 2 * X_DATA.T @ X_DATA, rtol=1e-14)
+    np.testing.assert_allclose(H[0][1], 2 * X_DATA.sum(axis=0), rtol=1e-14)
+    assert H[1][1] == pytest.approx(2 * len(X_DATA), rel=1e-15)
+    J = dd.jacobian(lambda w, b, X: X @ w + b, args, argnums=1)
+    np.testing.assert_array_equal(J, np.ones(3))
+
+
+def test_argnums_over_numbers_gives_one_result_per_argument():
+    g = dd.gradient(lambda x, y, z: x * y**2 * z, (2.0, 3.0, 5.0), argnums=(0, 1))
+    assert isinstance(g, tuple) and g == (45.0, 60.0)
+    H = dd.hessian(lambda x, y: x**2 * y**3, (1.0, 2.0), argnums=(0, 1))
+    assert H == ((16.0, 24.0), (24.0, 12.0))  # 2y³, 6xy², 6x²y
+
+
+def test_has_aux_returns_the_aux_as_plain_numbers():
+    def f(w):
+        r = X_DATA @ w - Y_DATA
+        return np.sum(r**2), {"residuals": r, "n": len(r)}
+
+    g, aux = dd.gradient(f, W0, has_aux=True)
+    r = X_DATA @ W0 - Y_DATA
+    np.testing.assert_allclose(g, 2 * X_DATA.T @ r, rtol=1e-15)
+    assert isinstance(aux["residuals"], np.ndarray) and not isinstance(aux["residuals"], dd.Dual)
+    np.testing.assert_allclose(aux["residuals"], r, rtol=1e-15)
+    (v, aux2), g2 = dd.value_and_grad(f, W0, has_aux=True)
+    assert v == pytest.approx(np.sum(r**2)) and aux2["n"] == 3 and np.array_equal(g2, g)
+    J, aux3 = dd.jacobian(lambda w: (X_DATA @ w, "tag"), W0, has_aux=True)
+    np.testing.assert_array_equal(J, X_DATA) and aux3 == "tag"
+
+
+def test_option_errors_are_clear():
+    with pytest.raises(TypeError, match="x is the tuple of f's arguments"):
+        dd.gradient(model, W0, argnums=0)
+    with pytest.raises(ValueError, match="argnums 3 for 3 arguments"):
+        dd.gradient(model, (W0, B0, X_DATA), argnums=3)
+    with pytest.raises(ValueError, match="names an argument twice"):
+        dd.gradient(model, (W0, B0, X_DATA), argnums=(0, 0))
+    with pytest.raises(TypeError, match=r"has_aux=True needs f to return \(value, aux\)"):
+        dd.gradient(lambda w: np.sum(w), W0, has_aux=True)
