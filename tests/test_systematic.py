@@ -1666,7 +1666,6 @@ SPECS += [
 ]
 
 
-#: functions whose result is not differentiated: checked against NumPy on the value
 # numpy.fft (and np.angle): real functions of x through the complex transforms, against the
 # transforms' definitions written with mpmath (NumPy would compute object arrays in complex128)
 def _ri(y: Any) -> Any:
@@ -1737,6 +1736,7 @@ SPECS += [
 ]  # fmt: skip
 
 
+#: functions whose result is not differentiated: checked against NumPy on the value
 VALUE_ONLY: dict[Any, Callable[[Any], Any]] = {
     np.argmax: lambda a: np.argmax(a, axis=1),
     np.argmin: lambda a: np.argmin(a),
