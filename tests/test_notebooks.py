@@ -18,6 +18,7 @@ FIGURES = {
     "03_neural_network": 2,
     "04_precision": 1,
     "05_statistics": 0,
+    "06_scipy": 0,
 }
 
 
