@@ -462,7 +462,7 @@ def register(
     only, as a faster path. ``nonsmooth(x)`` (or ``(x1, x2)``) says where the slope is a
     convention (a kink or a jump), so that tests compare with mpmath only elsewhere.
 
-    Rows of two or three arguments (``deriv(x1, x2, y)``, ``deriv(x1, x2, x3, y)``) may give one
+    Rows of two to four arguments (``deriv(x1, x2, y)``, ``deriv(x1, x2, x3, y)``) may give one
     ``domain`` per argument, and ``const``: the positions of arguments with no derivative (an
     order, an index), where ``deriv`` returns None and a Dual is refused. ``module`` is where
     users call the function from (for the docs and the listing).
@@ -488,9 +488,9 @@ def register(
             raise ValueError(f"register: {n!r} is already in the rule table")
     params = list(inspect.signature(deriv).parameters)
     arity = len(params) - 1
-    if arity not in (1, 2, 3):
+    if arity not in (1, 2, 3, 4):
         raise ValueError(
-            f"register: deriv must take (x, y), (x1, x2, y) or (x1, x2, x3, y), "
+            f"register: deriv must take (x, y), (x1, x2, y), ... (up to four arguments and y), "
             f"got {inspect.signature(deriv)}"
         )
     domains = domain if isinstance(domain, tuple) else (ALL_REALS,) * (arity - 1) + (domain,)

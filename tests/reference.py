@@ -168,6 +168,17 @@ MP_BINARY.update(
         "inv_boxcox": lambda y, lm: (1 + lm * y) ** (1 / lm) if lm != 0 else mpmath.exp(y),
     }
 )
+
+
+def _mp_p(a: Any, x: Any) -> Any:
+    return mpmath.gammainc(a, 0, x) / mpmath.gamma(a)
+
+
+#: rows of four arguments
+MP_QUATERNARY: dict[str, Callable[..., Any]] = {
+    "gammainc_derivative": lambda m, n, a, x: mpmath.diff(_mp_p, (a, x), (int(m), int(n))),
+}
+
 MP_TERNARY: dict[str, Callable[..., Any]] = {
     "betainc": lambda a, b, x: mpmath.betainc(a, b, 0, x) / mpmath.beta(a, b),
     "zeta_deriv": lambda k, s, q: mpmath.zeta(s, q, derivative=int(k)),
@@ -177,8 +188,7 @@ MP_TERNARY: dict[str, Callable[..., Any]] = {
 #: with ``const`` arguments and no entry here fails test_every_const_row_has_bindings
 CONST_ARGS: dict[str, tuple[tuple[Any, ...], ...]] = {
     "polygamma": ((1,), (3,)),
-    "gammainc": ((0.7,), (2.5,)),
-    "gammaincc": ((0.7,), (2.5,)),
+    "gammainc_derivative": ((1, 0), (0, 1)),
     "betainc": ((0.8, 2.5), (3.0, 1.5)),
     "iv": ((0.5,), (2,)),
     "ive": ((0.5,), (2,)),
@@ -208,7 +218,7 @@ POINTS: dict[str, tuple[Any, ...]] = {
 
 def mp_function(rule: Any) -> Callable[..., Any]:
     """The mpmath reference of a rule-table row (the row's own evaluator only as a fallback)."""
-    table = {1: MP_UNARY, 2: MP_BINARY, 3: MP_TERNARY}[rule.arity]
+    table = {1: MP_UNARY, 2: MP_BINARY, 3: MP_TERNARY, 4: MP_QUATERNARY}[rule.arity]
     fn = table.get(rule.name, rule.mpmath)
     if fn is None:
         raise AssertionError(f"rule {rule.name!r} has no mpmath reference and no mpmath evaluator")

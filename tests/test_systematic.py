@@ -67,6 +67,7 @@ from .reference import (
     DUAL_OPS,
     MP_BINARY,
     MP_OPS,
+    MP_QUATERNARY,
     MP_TERNARY,
     MP_UNARY,
     POINTS,
@@ -494,7 +495,7 @@ def test_rule_evaluators_agree_with_reference(case, mp50):
     fallback reference of a later row, its own mpmath evaluator, is checked here too)."""
     rule = case.rule
     own = _bind_const(rule.mpmath, case) if rule.mpmath is not None else None
-    has_ref = rule.name in {1: MP_UNARY, 2: MP_BINARY, 3: MP_TERNARY}[rule.arity]
+    has_ref = rule.name in {1: MP_UNARY, 2: MP_BINARY, 3: MP_TERNARY, 4: MP_QUATERNARY}[rule.arity]
     for x in _case_points(case):
         args = (x,) if case.arity == 1 else x
         want = case.ref(*(mpf(a) for a in args))

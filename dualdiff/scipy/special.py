@@ -7,8 +7,7 @@ NumPy evaluation (SciPy's ufunc itself), mpmath's evaluation for ``mpf`` and the
 Importing this module links SciPy's ufuncs to the rows, so ``scipy.special.gammaln(dual)``
 just works; a SciPy ufunc meeting a Dual imports it by itself.
 
-Arguments without a derivative (the order ``v`` of ``jv``, ``n`` of ``polygamma``, the shape
-``a`` of ``gammainc``) are declared ``const``: a Dual there raises a ``TypeError`` instead of
+Arguments without a derivative (the order ``v`` of ``jv``, ``n`` of ``polygamma``) are declared ``const``: a Dual there raises a ``TypeError`` instead of
 losing its tangent. Functions SciPy defines in Python on top of ``np.asarray`` (``polygamma``,
 ``zeta``, ``lambertw``, ``logsumexp``, ``softmax``, ``log_softmax``) are here under the same
 names and signatures.
@@ -26,6 +25,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -57,6 +57,7 @@ __all__ = [
     "expn",
     "gamma",
     "gammainc",
+    "gammainc_derivative",
     "gammaincc",
     "gammaln",
     "hurwitz_zeta",
@@ -98,10 +99,19 @@ __all__ = [
 ]  # fmt: skip
 
 _MOD = "dualdiff.scipy.special"
-#: a private mpmath context at 30 digits, for float results computed in mpmath (never changed,
-#: so threads may share it; the global mpmath.mp belongs to the user)
-_MP30 = mp.MPContext()
-_MP30.dps = 30
+_LOCAL = threading.local()
+
+
+def _mp30() -> Any:
+    """This thread's private mpmath context at 30 digits, for float results computed in mpmath.
+    mpmath's functions change their context's precision while they work, so no context is
+    shared between threads (dask runs rows in threads), and the global ``mpmath.mp`` is left
+    to the user."""
+    ctx = getattr(_LOCAL, "ctx", None)
+    if ctx is None:
+        ctx = _LOCAL.ctx = mp.MPContext()
+        ctx.dps = 30
+    return ctx
 _INF = math.inf
 ANY = Domain()
 POS = Domain(0.0, closed_lo=False)
@@ -139,10 +149,9 @@ def _nonpositive_integer(x: float) -> bool:
 
 
 def _c(x: Any, value: Callable[[Any], Any]) -> Any:
-    """A constant at the precision of x: ``value(mp)`` in mpf work, else from a private
-    30-digit mpmath context rounded to a float. (mpmath's global precision is shared by all
-    threads, so no row changes it: dask runs rows in threads.)"""
-    return value(mp) if is_mpf(x) else float(value(_MP30))
+    """A constant at the precision of x: ``value(mp)`` in mpf work, else from this thread's
+    30-digit mpmath context (:func:`_mp30`) rounded to a float."""
+    return value(mp) if is_mpf(x) else float(value(_mp30()))
 
 
 def _two_over_sqrtpi(x: Any) -> Any:
@@ -182,7 +191,7 @@ def _lambertw_math(x: float) -> float:
 def _zeta_deriv_math(k: float, s: float, q: float) -> float:
     if k != int(k) or k < 0 or q <= 0 or s == 1:
         raise ValueError
-    return float(_MP30.zeta(s, q, derivative=int(k)))
+    return float(_mp30().zeta(s, q, derivative=int(k)))
 
 
 def _boxcox_series(u: Any, n: int) -> Any:
@@ -245,6 +254,35 @@ def _zeta_deriv_slopes(k: Any, s: Any, q: Any, y: Any) -> tuple[None, Any, Any]:
     if k >= 1:
         dq = dq - k * zeta_deriv(k - 1, s + 1, q)
     return None, zeta_deriv(k + 1, s, q), dq
+
+
+def _p_mixed(ctx: Any, m: int, n: int, a: Any, x: Any) -> Any:
+    """d^m/da^m d^n/dx^n P(a, x) in the mpmath context ``ctx`` (by its numerical diff, which
+    works at a higher precision than its result)."""
+    if m == 0 and n == 0:
+        return ctx.gammainc(a, 0, x, regularized=True)
+    f = lambda a_, x_: ctx.gammainc(a_, 0, x_, regularized=True)
+    return ctx.diff(f, (a, x), (m, n))
+
+
+def _gammainc_derivative_math(m: float, n: float, a: float, x: float) -> float:
+    if m != int(m) or n != int(n) or m < 0 or n < 0 or not (a > 0 and x >= 0):
+        raise ValueError
+    if x == 0:  # P(a, 0) = 0 for every a; across x = 0 (n >= 1) it has no two-sided slope
+        if n == 0:
+            return 0.0
+        raise ValueError
+    return float(_p_mixed(_mp30(), int(m), int(n), a, x))
+
+
+def _mp_gammainc_derivative(m: Any, n: Any, a: Any, x: Any) -> Any:
+    if x == 0 and n == 0:
+        return mp.mpf(0)
+    return _p_mixed(mp, int(m), int(n), a, x)
+
+
+def _gammainc_derivative_slopes(m: Any, n: Any, a: Any, x: Any, y: Any) -> tuple[Any, ...]:
+    return None, None, gammainc_derivative(m + 1, n, a, x), gammainc_derivative(m, n + 1, a, x)
 
 
 def _gammainc_slope(a: Any, x: Any) -> Any:
@@ -325,8 +363,9 @@ digamma   = register("digamma",   _scalar(_sc.digamma, poles=_nonpositive_intege
 polygamma = register("polygamma", _scalar(_sc.polygamma, NONNEG, ANY, poles=_nonpositive_integer), lambda n, x, y: (None, polygamma(n + 1, x)), numpy=_sc.polygamma, mpmath=_mp(mp.psi), formula="polygamma(n+1, x)", domain=(NONNEG, ANY), const=(0,), module=_MOD)
 beta      = register("beta",      _scalar(_sc.beta, POS, POS), lambda a, b, y: (y * (digamma(a) - digamma(a + b)), y * (digamma(b) - digamma(a + b))), numpy=_sc.beta, mpmath=mp.beta, formula="beta(a, b) (digamma(a) - digamma(a+b), digamma(b) - digamma(a+b))", domain=(POS, POS), module=_MOD)
 betaln    = register("betaln",    _scalar(_sc.betaln, POS, POS), lambda a, b, y: (digamma(a) - digamma(a + b), digamma(b) - digamma(a + b)), numpy=_sc.betaln, mpmath=lambda a, b: mp.log(mp.beta(a, b)), formula="(digamma(a) - digamma(a+b), digamma(b) - digamma(a+b))", domain=(POS, POS), module=_MOD)
-gammainc  = register("gammainc",  _scalar(_sc.gammainc, POS, NONNEG), lambda a, x, y: (None, _gammainc_slope(a, x)), numpy=_sc.gammainc, mpmath=lambda a, x: mp.gammainc(a, 0, x, regularized=True), formula="x**(a-1) exp(-x)/gamma(a) (in x only)", domain=(POS, NONNEG), const=(0,), singular=True, module=_MOD)
-gammaincc = register("gammaincc", _scalar(_sc.gammaincc, POS, NONNEG), lambda a, x, y: (None, -_gammainc_slope(a, x)), numpy=_sc.gammaincc, mpmath=lambda a, x: mp.gammainc(a, x, mp.inf, regularized=True), formula="-x**(a-1) exp(-x)/gamma(a) (in x only)", domain=(POS, NONNEG), const=(0,), singular=True, module=_MOD)
+gammainc  = register("gammainc",  _scalar(_sc.gammainc, POS, NONNEG), lambda a, x, y: (gammainc_derivative(1, 0, a, x), _gammainc_slope(a, x)), numpy=_sc.gammainc, mpmath=lambda a, x: mp.gammainc(a, 0, x, regularized=True), formula="(gammainc_derivative(1, 0, a, x), x**(a-1) exp(-x)/gamma(a))", domain=(POS, NONNEG), singular=True, module=_MOD)
+gammaincc = register("gammaincc", _scalar(_sc.gammaincc, POS, NONNEG), lambda a, x, y: (-gammainc_derivative(1, 0, a, x), -_gammainc_slope(a, x)), numpy=_sc.gammaincc, mpmath=lambda a, x: mp.gammainc(a, x, mp.inf, regularized=True), formula="minus gammainc's slopes", domain=(POS, NONNEG), singular=True, module=_MOD)
+gammainc_derivative = register("gammainc_derivative", _gammainc_derivative_math, _gammainc_derivative_slopes, numpy=np.vectorize(_gammainc_derivative_math, otypes=[np.float64]), mpmath=_mp_gammainc_derivative, formula="d^m/da^m d^n/dx^n gammainc(a, x), by mpmath", domain=(NONNEG, NONNEG, POS, NONNEG), const=(0, 1), module=_MOD)
 betainc   = register("betainc",   _scalar(_sc.betainc, POS, POS, Domain(0.0, 1.0)), lambda a, b, x, y: (None, None, _betainc_slope(a, b, x)), numpy=_sc.betainc, mpmath=lambda a, b, x: mp.betainc(a, b, 0, x, regularized=True), formula="x**(a-1) (1-x)**(b-1)/beta(a, b) (in x only)", domain=(POS, POS, Domain(0.0, 1.0)), const=(0, 1), singular=True, module=_MOD)
 erf       = register("erf",       _scalar(_sc.erf),     lambda x, y: _two_over_sqrtpi(x) * exp(-x * x), numpy=_sc.erf, mpmath=mp.erf, formula="2/sqrt(pi) exp(-x**2)", module=_MOD)
 erfc      = register("erfc",      _scalar(_sc.erfc),    lambda x, y: -_two_over_sqrtpi(x) * exp(-x * x), numpy=_sc.erfc, mpmath=mp.erfc, formula="-2/sqrt(pi) exp(-x**2)", module=_MOD)

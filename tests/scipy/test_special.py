@@ -67,8 +67,8 @@ def test_scipy_ufuncs_load_the_rows_by_themselves():
 def test_a_dual_order_is_refused_not_dropped():
     with pytest.raises(TypeError, match=r"jv\(v, x\) has no derivative in v"):
         sc.jv(dd.Dual(1.5, 1.0), 2.0)
-    with pytest.raises(TypeError, match=r"gammainc\(a, x\) has no derivative in a"):
-        sc.gammainc(dd.Dual(2.0, 1.0), 1.0)
+    with pytest.raises(TypeError, match=r"polygamma\(n, x\) has no derivative in n"):
+        dsc.polygamma(dd.Dual(2.0, 1.0), 1.0)
     with pytest.raises(TypeError, match=r"betainc\(a, b, x\) has no derivative in b"):
         sc.betainc(2.0, dd.Dual(3.0, 1.0), 0.5)
 

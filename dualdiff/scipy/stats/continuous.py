@@ -366,7 +366,6 @@ class _Gamma(_PowerLaw):
     shapes = (("a", _POSITIVE),)
     lo = 0.0
     notes: ClassVar[dict[str, str]] = {
-        "cdf family": _NO_SHAPE_SLOPE.format("a", "gamma"),
         "ppf": _NO_SHAPE_PPF.format("a", "gamma"),
     }
 
@@ -392,7 +391,6 @@ class _Chi2(_PowerLaw):
     shapes = (("df", _POSITIVE),)
     lo = 0.0
     notes: ClassVar[dict[str, str]] = {
-        "cdf family": _NO_SHAPE_SLOPE.format("df", "gamma"),
         "ppf": _NO_SHAPE_PPF.format("df", "gamma"),
     }
 
