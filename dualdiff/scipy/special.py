@@ -112,6 +112,8 @@ def _mp30() -> Any:
         ctx = _LOCAL.ctx = mp.MPContext()
         ctx.dps = 30
     return ctx
+
+
 _INF = math.inf
 ANY = Domain()
 POS = Domain(0.0, closed_lo=False)
