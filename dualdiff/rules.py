@@ -388,7 +388,13 @@ def _nary_dual(rule: Rule, *xs: Any) -> Dual:
         slopes = rule.deriv(*vs, y)
     except (ZeroDivisionError, DomainError):
         slopes = _slope_limit(rule, *vs, y)
-    pairs = [(s, t) for i, (s, t) in enumerate(zip(slopes, ts, strict=True)) if i not in rule.const]
+    # a slope may be given as a thunk (an expensive one, like gammainc's in a): it is evaluated
+    # only for an argument that carries a tangent at this level
+    pairs = [
+        (s() if callable(s) else s, t)
+        for i, (s, t) in enumerate(zip(slopes, ts, strict=True))
+        if i not in rule.const and (t is not None or not callable(s))
+    ]
     if rule.domains[-1] is not ALL_REALS or rule.domains[0] is not ALL_REALS:
         pairs = [(_undefined(y, s), t) for s, t in pairs]
     r = make(y, lincomb(*pairs), tag)
@@ -464,8 +470,10 @@ def register(
 
     Rows of two to four arguments (``deriv(x1, x2, y)``, ``deriv(x1, x2, x3, y)``) may give one
     ``domain`` per argument, and ``const``: the positions of arguments with no derivative (an
-    order, an index), where ``deriv`` returns None and a Dual is refused. ``module`` is where
-    users call the function from (for the docs and the listing).
+    order, an index), where ``deriv`` returns None and a Dual is refused. A slope may be a
+    thunk (a function of no arguments), evaluated only where its argument carries a tangent:
+    for a slope that costs much more than the others. ``module`` is where users call the
+    function from (for the docs and the listing).
 
     Complex arguments: ``cmath`` evaluates a Python complex, and says that the row takes
     complex values of every kind (``numpy`` and ``mpmath`` must then evaluate complex arrays and
