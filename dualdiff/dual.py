@@ -105,7 +105,10 @@ def _load_scipy_rows(ufunc: Any) -> bool:
 def _scipy_hint() -> str | None:
     """Where SciPy's own function turned a Dual into an array: the message naming dualdiff's
     version of that function (dualdiff.scipy.<module>.<name>), or None outside SciPy."""
-    frame = sys._getframe(2)
+    try:
+        frame = sys._getframe(2)
+    except ValueError:  # no Python caller at all
+        return None
     outer = None
     while frame is not None:
         module = frame.f_globals.get("__name__", "")
