@@ -261,10 +261,12 @@ def _zeta_deriv_slopes(k: Any, s: Any, q: Any, y: Any) -> tuple[None, Any, Any]:
 def _p_mixed(ctx: Any, m: int, n: int, a: Any, x: Any) -> Any:
     """d^m/da^m d^n/dx^n P(a, x) in the mpmath context ``ctx`` (by its numerical diff, which
     works at a higher precision than its result)."""
+    p = ctx.gammainc(a, 0, x, regularized=True)
     if m == 0 and n == 0:
-        return ctx.gammainc(a, 0, x, regularized=True)
-    f = lambda a_, x_: ctx.gammainc(a_, 0, x_, regularized=True)
-    return ctx.diff(f, (a, x), (m, n))
+        return p
+    if p <= 0.5:  # differentiate the smaller of P and Q = 1 - P: the other's slope is lost in 1
+        return ctx.diff(lambda a_, x_: ctx.gammainc(a_, 0, x_, regularized=True), (a, x), (m, n))
+    return -ctx.diff(lambda a_, x_: ctx.gammainc(a_, x_, ctx.inf, regularized=True), (a, x), (m, n))
 
 
 def _gammainc_derivative_math(m: float, n: float, a: float, x: float) -> float:
