@@ -26,7 +26,7 @@ import dualdiff as dd
 from dualdiff.scipy import linalg as ddl
 
 from ..reference import list_hessian, list_jacobian
-from ..test_linalg import mp_square, square
+from ..test_linalg import flat, mp_square, square
 
 mpf = mpmath.mpf
 DPS = 40
@@ -47,14 +47,6 @@ def mp_const(rows: Any) -> Any:
 
 def mp_vec(v: Any) -> Any:
     return mpmath.matrix([mpf(e) if not isinstance(e, mpf) else e for e in v])
-
-
-def flat(m: Any) -> list[Any]:
-    if isinstance(m, mpmath.matrix):
-        return [m[i, j] for i in range(m.rows) for j in range(m.cols)]
-    if isinstance(m, (list, tuple)):
-        return [e for part in m for e in flat(part)]
-    return [m]
 
 
 def sym_from(a: Any, lower: bool) -> Any:
