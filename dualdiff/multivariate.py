@@ -468,12 +468,11 @@ def jvp(F: Callable[..., Any], x: Any, v: Any) -> tuple[Any, Any]:
     tree = _structure(x)
     if tree is not None and isinstance(x, dict | list | tuple):  # arrays: any shape as they are
         flat, unravel = tree
-        vtd = trees.flatten(v, "v")[1]
-        if vtd != trees.flatten(x)[1]:
-            raise ValueError(
-                f"jvp: v's structure {vtd.describe()} is not x's {trees.flatten(x)[1].describe()}"
-            )
-        return jvp(lambda p: F(unravel(p)), flat, trees.ravel(v, "v")[0])
+        vflat = trees.ravel(v, "v")[0]
+        vtd, xtd = trees.flatten(v, "v")[1], trees.flatten(x)[1]
+        if vtd != xtd:
+            raise ValueError(f"jvp: v's structure {vtd.describe()} is not x's {xtd.describe()}")
+        return jvp(lambda p: F(unravel(p)), flat, vflat)
     x = as_input(x, "jvp")
     v = as_input(v, "jvp")
     xs = x.shape if isinstance(x, Dual) else np.shape(x)
