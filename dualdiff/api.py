@@ -19,7 +19,7 @@ from .directions import Directions
 from .dual import Dual, fmt, make, new_tag, tag_counter
 from .kinds import base_value, is_complex, is_mpf
 
-__all__ = ["Derivative", "derivative", "seed", "split_result"]
+__all__ = ["Derivative", "derivative", "primal", "seed", "split_result"]
 
 
 def _one_like(x: Any) -> Any:
@@ -225,15 +225,51 @@ def _name(f: Callable[..., Any]) -> str:
     return getattr(f, "__name__", type(f).__name__)
 
 
+def primal(a: Any) -> Any:
+    """``a`` with every Dual replaced by its plain value (at every level of nesting), inside
+    dicts, lists and tuples too: what an auxiliary output is returned as."""
+    while isinstance(a, Dual):
+        a = a._v
+    if isinstance(a, dict):
+        return {k: primal(v) for k, v in a.items()}
+    if isinstance(a, list | tuple) and not hasattr(type(a), "_fields"):
+        return type(a)(primal(v) for v in a)
+    return a
+
+
+def _argnums(argnums: Any) -> int | tuple[int, ...]:
+    """``argnums`` checked: an int >= 0 or a non-empty tuple of distinct ones."""
+    single = isinstance(argnums, int | np.integer) and not isinstance(argnums, bool)
+    nums = (argnums,) if single else argnums
+    if (
+        not isinstance(nums, tuple)
+        or not nums
+        or any(isinstance(i, bool) or not isinstance(i, int | np.integer) or i < 0 for i in nums)
+        or len(set(nums)) != len(nums)
+    ):
+        raise ValueError(
+            f"derivative: argnums must be an int >= 0 or a tuple of distinct ones, got {argnums!r}"
+        )
+    return int(argnums) if single else tuple(int(i) for i in nums)
+
+
 class Derivative:
     """A function that can also give its derivatives: made by :func:`derivative`.
 
     ``f(x)`` calls the function as written; ``f.prime`` is the derivative (itself a
     ``Derivative``, so ``f.prime.prime`` is the second); ``f.value_and_prime(x)`` returns
     both from one evaluation; ``f.grad(*args)`` and ``f.partial(i)`` handle several arguments.
+    ``argnums`` names the argument(s) ``prime`` differentiates; ``has_aux``: f returns
+    ``(value, aux)`` and the derivatives come with the aux (:func:`derivative`).
     """
 
-    def __new__(cls, f: Callable[..., Any], name: str | None = None) -> Derivative:
+    def __new__(
+        cls,
+        f: Callable[..., Any],
+        name: str | None = None,
+        argnums: int | tuple[int, ...] = 0,
+        has_aux: bool = False,
+    ) -> Derivative:
         # Each instance gets its own subclass whose __call__ *is* f: calling the decorated
         # function then costs one plain call more than calling f, not a Python-level wrapper.
         sub = type(
@@ -241,10 +277,19 @@ class Derivative:
         )
         return object.__new__(sub)
 
-    def __init__(self, f: Callable[..., Any], name: str | None = None) -> None:
+    def __init__(
+        self,
+        f: Callable[..., Any],
+        name: str | None = None,
+        argnums: int | tuple[int, ...] = 0,
+        has_aux: bool = False,
+    ) -> None:
         functools.update_wrapper(self, f)
         self.__wrapped__ = f
         self._name = name or _name(f)
+        self._argnums = _argnums(argnums)
+        self._has_aux = bool(has_aux)
+        self._tuple_valued = False  # the prime of a tuple argnums: no prime of its own
         self._prime: Derivative | None = None
         self._partials: dict[int, Derivative] = {}
 
@@ -262,8 +307,39 @@ class Derivative:
         return self if obj is None else functools.partial(self, obj)
 
     # --- one argument -----------------------------------------------------------------
-    def value_and_prime(self, x: Any, **kwargs: Any) -> tuple[Any, Any]:
-        """``(f(x), f'(x))`` from a single evaluation of ``f``.
+    def _run(self, args: list[Any], kwargs: dict[str, Any]) -> tuple[Any, Any]:
+        """f at ``args``: ``(result, aux)`` (aux None without ``has_aux``; as plain numbers)."""
+        r = self.__wrapped__(*args, **kwargs)
+        if not self._has_aux:
+            return r, None
+        if not (isinstance(r, tuple) and len(r) == 2):
+            raise TypeError(
+                f"{self._name}: has_aux=True needs f to return (value, aux), got {type(r).__name__}"
+            )
+        return r[0], primal(r[1])
+
+    def _at(self, i: int, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any, Any]:
+        """``(f(args), ∂f/∂args[i], aux)`` by seeding argument i (checked holomorphic where it
+        is complex)."""
+        if not 0 <= i < len(args):
+            raise IndexError(f"{self._name}: no argument {i} among {len(args)}")
+        tag = new_tag()
+        seeded = list(args)
+        seeded[i] = xs = seed(args[i], tag, self._name)
+        r, aux = self._run(seeded, kwargs)
+        v, t = split_result(r, tag, self._name)
+        if is_complex(xs._v):  # f'(z) exists where the derivatives along 1 and i agree
+            tag = new_tag()
+            seeded[i] = make(xs._v, xs._t * 1j, tag)
+            ti = split_result(self._run(seeded, kwargs)[0], tag, self._name)[1]
+            who = self._name if len(args) == 1 else f"{self._name} (argument {i})"
+            _check_holomorphic(who, args[i], t, ti)
+        return v, _elementwise(t, xs._v), aux
+
+    def value_and_prime(self, *args: Any, **kwargs: Any) -> tuple[Any, Any]:
+        """``(f(x), f'(x))`` from a single evaluation of ``f`` (with ``argnums``, the partial
+        derivative(s) in those arguments at ``f(*args)``; with ``has_aux``,
+        ``((value, aux), f'(x))``).
 
         At a complex point f'(z) is the complex derivative, which exists where f is holomorphic:
         ``f`` is evaluated twice, moving z along 1 and along i, and the two must agree (the
@@ -276,19 +352,13 @@ class Derivative:
         >>> derivative(lambda z: z**3).value_and_prime(1j)
         ((-0-1j), (-3+0j))
         """
-        tag = new_tag()
-        xs = seed(x, tag, self._name)
-        v, t = split_result(self.__wrapped__(xs, **kwargs), tag, self._name)
-        if is_complex(xs._v):
-            ti = self._along_i(xs, kwargs)
-            _check_holomorphic(self._name, x, t, ti)
-        return v, _elementwise(t, xs._v)
-
-    def _along_i(self, xs: Dual, kwargs: dict[str, Any]) -> Any:
-        """f's tangent where the point moves along i (the seed ``xs`` turned by i)."""
-        tag = new_tag()
-        r = self.__wrapped__(make(xs._v, xs._t * 1j, tag), **kwargs)
-        return split_result(r, tag, self._name)[1]
+        nums = self._argnums
+        if isinstance(nums, int):
+            v, d, aux = self._at(nums, args, kwargs)
+        else:
+            parts = [self._at(i, args, kwargs) for i in nums]
+            v, aux, d = parts[0][0], parts[0][2], tuple(p[1] for p in parts)
+        return ((v, aux) if self._has_aux else v), d
 
     def wirtinger(self, z: Any, **kwargs: Any) -> tuple[Any, Any]:
         """The Wirtinger derivatives ``(∂f/∂z, ∂f/∂z̄)`` at z (elementwise over arrays), from
@@ -304,80 +374,95 @@ class Derivative:
             z = _complexified(z)
         tag = new_tag()
         xs = seed(z, tag, self._name)
-        t1 = split_result(self.__wrapped__(xs, **kwargs), tag, self._name)[1]
-        ti = self._along_i(xs, kwargs)
-        a, b = t1, ti * -1j  # b = (derivative along i) / i
+        t1 = split_result(self._run([xs], kwargs)[0], tag, self._name)[1]
+        tag = new_tag()
+        ti = split_result(self._run([make(xs._v, xs._t * 1j, tag)], kwargs)[0], tag, self._name)
+        a, b = t1, ti[1] * -1j  # b = (derivative along i) / i
         return (a + b) / 2, (a - b) / 2
 
     @property
     def prime(self) -> Derivative:
-        """The derivative ``f'``, elementwise over arrays.
+        """The derivative ``f'``, elementwise over arrays (in argument ``argnums``, the others
+        held fixed; a tuple of partials for a tuple ``argnums``; ``(f', aux)`` with
+        ``has_aux``, so that ``f.prime.prime`` gives ``(f'', aux)``).
 
         >>> derivative(lambda x: x**3).prime.prime(2.0)     # f'' = 6x
         12.0
+        >>> derivative(lambda a, x: a * x**2, argnums=1).prime(3.0, 2.0)   # ∂/∂x = 2ax
+        12.0
         """
         if self._prime is None:
+            if self._tuple_valued:
+                raise TypeError(
+                    f"{self._name}: with argnums={self._argnums!r} the derivative is a tuple of "
+                    "partials; for second derivatives use .partial(i).partial(j) or "
+                    "dd.hessian(f, args, argnums=...)"
+                )
             vp = self.value_and_prime
             f = self.__wrapped__
+            simple = self._argnums == 0 and not self._has_aux
 
-            def prime(x: Any, *args: Any) -> Any:
-                if type(x) is float and not args:  # the scalar fast path
-                    tag = next(tag_counter)
-                    r = f(make(x, 1.0, tag))
+            def prime(*args: Any, **kwargs: Any) -> Any:
+                if simple and len(args) == 1 and type(args[0]) is float and not kwargs:
+                    tag = next(tag_counter)  # the scalar fast path
+                    r = f(make(args[0], 1.0, tag))
                     if type(r) is Dual and r._tag == tag and type(r._t) is float:
                         return r._t
                     return split_result(r, tag, self._name)[1]
-                if args:
+                if simple and len(args) != 1:
                     raise TypeError(
-                        f"{self._name}.prime takes one argument; for several use "
-                        f".grad(...) or .partial(i)"
+                        f"{self._name}.prime takes one argument; for several use .grad(...), "
+                        ".partial(i) or derivative(f, argnums=i)"
                     )
-                return vp(x)[1]
+                v, d = vp(*args, **kwargs)
+                return (d, v[1]) if self._has_aux else d
 
-            self._prime = Derivative(prime, name=f"{self._name}'")
+            self._prime = Derivative(
+                prime, name=f"{self._name}'", argnums=self._argnums, has_aux=self._has_aux
+            )
+            self._prime._tuple_valued = not isinstance(self._argnums, int)
         return self._prime
 
     # --- several arguments ------------------------------------------------------------
-    def _partial_at(self, i: int, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        if not 0 <= i < len(args):
-            raise IndexError(f"{self._name}: no argument {i} among {len(args)}")
-        tag = new_tag()
-        seeded = list(args)
-        seeded[i] = xs = seed(args[i], tag, self._name)
-        t = split_result(self.__wrapped__(*seeded, **kwargs), tag, self._name)[1]
-        if is_complex(xs._v):  # a complex argument: the same check as prime
-            tag = new_tag()
-            seeded[i] = make(xs._v, xs._t * 1j, tag)
-            ti = split_result(self.__wrapped__(*seeded, **kwargs), tag, self._name)[1]
-            _check_holomorphic(f"{self._name} (argument {i})", args[i], t, ti)
-        return t
-
-    def grad(self, *args: Any, **kwargs: Any) -> tuple[Any, ...]:
-        """The partial derivatives at ``args``, one seeded direction per argument.
+    def grad(self, *args: Any, **kwargs: Any) -> Any:
+        """The partial derivatives at ``args``, one seeded direction per argument
+        (``(partials, aux)`` with ``has_aux``).
 
         >>> derivative(lambda x, y: x * y**2).grad(3.0, 2.0)
         (4.0, 12.0)
         """
-        return tuple(self._partial_at(i, args, kwargs) for i in range(len(args)))
+        parts = [self._at(i, args, kwargs) for i in range(len(args))]
+        g = tuple(p[1] for p in parts)
+        return (g, parts[0][2] if parts else None) if self._has_aux else g
 
     def partial(self, i: int) -> Derivative:
-        """The partial derivative with respect to argument ``i``, as a ``Derivative``.
+        """The partial derivative with respect to argument ``i``, as a ``Derivative``
+        (returning ``(∂f/∂x_i, aux)`` with ``has_aux``).
 
         >>> g = derivative(lambda x, y: x**2 * y**3)
         >>> g.partial(0).partial(1)(1.0, 1.0)              # d²g/dxdy = 6xy²
         6.0
         """
-        if not isinstance(i, int) or i < 0:
+        if isinstance(i, bool) or not isinstance(i, int) or i < 0:
             raise ValueError(f"partial: argument index must be an int >= 0, got {i!r}")
         if i not in self._partials:
+
+            def partial(*args: Any, **kwargs: Any) -> Any:
+                _, d, aux = self._at(i, args, kwargs)
+                return (d, aux) if self._has_aux else d
+
             self._partials[i] = Derivative(
-                lambda *args, **kwargs: self._partial_at(i, args, kwargs),
-                name=f"d{self._name}/dx{i}",
+                partial, name=f"d{self._name}/dx{i}", has_aux=self._has_aux
             )
         return self._partials[i]
 
 
-def derivative(f: Callable[..., Any]) -> Derivative:
+def derivative(
+    f: Callable[..., Any] | None = None,
+    *,
+    argnums: int | tuple[int, ...] = 0,
+    has_aux: bool = False,
+) -> Any:
     """Decorate ``f`` so that ``f.prime``, ``f.prime.prime``, ``f.grad`` ... are available.
 
     ``f`` is written with ordinary operators and dualdiff's functions (``dd.sin``, not
@@ -385,15 +470,30 @@ def derivative(f: Callable[..., Any]) -> Derivative:
     (elementwise: ``f`` must act on each entry separately), ``mpmath.mpf`` (full precision) or
     Duals from an outer differentiation.
 
+    ``argnums``: the argument ``prime`` differentiates (an int), or several (a tuple: ``prime``
+    gives a tuple of partials); the others are held fixed. ``has_aux``: f returns
+    ``(value, aux)``; ``f.prime(x)`` gives ``(f'(x), aux)``, aux as plain numbers. With options,
+    use it as ``@derivative(argnums=1)``.
+
     >>> import dualdiff as dd
     >>> @dd.derivative
     ... def f(x):
     ...     return dd.exp(2 * x)
     >>> f(0.0), f.prime(0.0), f.prime.prime(0.0)
     (1.0, 2.0, 4.0)
+    >>> @dd.derivative(argnums=1, has_aux=True)
+    ... def loss(data, w):
+    ...     r = w * data - 1.0
+    ...     return r**2, {"residual": r}
+    >>> loss.prime(2.0, 1.0)                           # 2 r data, and the aux
+    (4.0, {'residual': 1.0})
     """
-    if isinstance(f, Derivative):
-        return f
+    if f is None:
+        return lambda g: derivative(g, argnums=argnums, has_aux=has_aux)
     if not callable(f):
         raise TypeError(f"derivative needs a callable, got {type(f).__name__}")
-    return Derivative(f)
+    if isinstance(f, Derivative):
+        if f._argnums == _argnums(argnums) and f._has_aux == bool(has_aux):
+            return f
+        f = f.__wrapped__
+    return Derivative(f, argnums=argnums, has_aux=has_aux)

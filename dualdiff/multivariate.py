@@ -24,7 +24,7 @@ import mpmath
 import numpy as np
 
 from . import trees
-from .api import as_input, split_result
+from .api import as_input, primal, split_result
 from .directions import Directions
 from .dual import Dual, fmt, make, new_tag
 from .kinds import base_value, is_complex
@@ -225,19 +225,8 @@ class _Aux:
             raise TypeError(
                 f"{self.who}: has_aux=True needs f to return (value, aux), got {type(r).__name__}"
             )
-        self.value = _primal(r[1])
+        self.value = primal(r[1])
         return r[0]
-
-
-def _primal(a: Any) -> Any:
-    """``a`` with every Dual replaced by its plain value (at every level of nesting)."""
-    while isinstance(a, Dual):
-        a = a._v
-    if isinstance(a, dict):
-        return {k: _primal(v) for k, v in a.items()}
-    if isinstance(a, list | tuple) and not hasattr(type(a), "_fields"):
-        return type(a)(_primal(v) for v in a)
-    return a
 
 
 def _options(

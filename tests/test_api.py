@@ -154,3 +154,75 @@ def test_nested_in_other_derivatives_and_methods():
 def test_decorated_functions_pickle_by_reference():
     g = pickle.loads(pickle.dumps(f))
     assert g(1.0) == f(1.0) and g.prime(1.0) == f.prime(1.0)
+
+
+# --- argnums and has_aux on @derivative: closed forms derived by hand ---------------------------
+def _g(a, x, c):  # ∂/∂x = a·c·exp(c x)·... : g = a·exp(c·x) + x³/a
+    return a * dd.exp(c * x) + x**3 / a
+
+
+def _g_x(a, x, c):
+    return a * c * math.exp(c * x) + 3 * x**2 / a
+
+
+def _g_xx(a, x, c):
+    return a * c * c * math.exp(c * x) + 6 * x / a
+
+
+def _g_a(a, x, c):
+    return math.exp(c * x) - x**3 / a**2
+
+
+@pytest.mark.parametrize("point", [(2.0, 0.5, 1.5), (-1.5, 2.0, -0.25), (0.5, -1.0, 3.0)])
+def test_argnums_picks_the_argument_prime_differentiates(point):
+    gx = dd.derivative(_g, argnums=1)
+    assert close(gx.prime(*point), _g_x(*point), 1e-14)
+    assert close(gx.prime.prime(*point), _g_xx(*point), 1e-14)  # the same argument again
+    v, d = gx.value_and_prime(*point)
+    assert close(v, _g(*point), 1e-15) and close(d, _g_x(*point), 1e-14)
+    both = dd.derivative(_g, argnums=(1, 0)).prime(*point)
+    assert isinstance(both, tuple) and len(both) == 2
+    assert close(both[0], _g_x(*point), 1e-14) and close(both[1], _g_a(*point), 1e-14)
+    x = np.array([point[1], 2 * point[1]])  # elementwise over an array in the chosen argument
+    got = gx.prime(point[0], x, point[2])
+    want = [_g_x(point[0], e, point[2]) for e in x]
+    assert np.allclose(got, want, rtol=1e-14, atol=0)
+
+
+def test_has_aux_returns_the_aux_with_every_derivative():
+    calls = []
+
+    @dd.derivative(has_aux=True)
+    def f(x):
+        calls.append(x)
+        y = dd.sin(x) * x
+        return y, {"y": y, "n": 3}
+
+    x = 0.7
+    d, aux = f.prime(x)
+    assert close(d, math.sin(x) + x * math.cos(x), 1e-15)
+    assert aux == {"y": math.sin(x) * x, "n": 3} and type(aux["y"]) is float  # plain numbers
+    d2, aux2 = f.prime.prime(x)
+    assert close(d2, 2 * math.cos(x) - x * math.sin(x), 1e-15) and aux2["n"] == 3
+    (v, aux3), d1 = f.value_and_prime(x)
+    assert close(v, math.sin(x) * x, 1e-15) and close(d1, d, 0) and aux3["n"] == 3
+    g, aux4 = dd.derivative(lambda a, b: (a * b**2, a), has_aux=True).grad(3.0, 2.0)
+    assert g == (4.0, 12.0) and aux4 == 3.0
+    p, aux5 = dd.derivative(lambda a, b: (a * b**2, "tag"), has_aux=True).partial(1)(3.0, 2.0)
+    assert p == 12.0 and aux5 == "tag"
+    assert f(x)[1]["n"] == 3  # calling f runs it as written
+
+
+def test_argnums_and_has_aux_errors():
+    with pytest.raises(TypeError, match=r"has_aux=True needs f to return \(value, aux\)"):
+        dd.derivative(lambda x: x**2, has_aux=True).prime(1.0)
+    for bad in (-1, (0, 0), (), 1.5, True):
+        with pytest.raises(ValueError, match="argnums"):
+            dd.derivative(lambda x: x, argnums=bad)
+    with pytest.raises(IndexError, match="no argument 2 among 2"):
+        dd.derivative(lambda a, b: a * b, argnums=2).prime(1.0, 2.0)
+    with pytest.raises(TypeError, match=r"tuple of partials.*partial\(i\)\.partial\(j\)"):
+        dd.derivative(lambda a, b: a * b, argnums=(0, 1)).prime.prime(1.0, 2.0)
+    f = dd.derivative(lambda x: x**2)
+    assert dd.derivative(f) is f and dd.derivative(f, argnums=0) is f
+    assert dd.derivative(f, has_aux=False, argnums=0).prime(3.0) == 6.0
