@@ -1,0 +1,1 @@
+"""Sparse derivatives: sparsity patterns, colourings and compressed seeding (issue 15)."""
