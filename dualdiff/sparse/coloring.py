@@ -141,7 +141,7 @@ def column_coloring(pattern: Any, order: str = "auto", passes: int = 4) -> np.nd
     Returns an int64 array of length n with the colours ``0 .. c-1``, every one used.
 
     >>> import numpy as np
-    >>> tridiagonal = np.eye(6, dtype=bool) | np.eye(6, k=1, dtype=bool) | np.eye(6, k=-1, dtype=bool)
+    >>> tridiagonal = sum(np.eye(6, k=k, dtype=bool) for k in (-1, 0, 1))
     >>> column_coloring(tridiagonal)
     array([0, 1, 2, 0, 1, 2])
     >>> column_coloring(np.ones((3, 3)))
@@ -572,8 +572,10 @@ def is_valid_column_coloring(pattern: Any, colors: Any) -> bool:
     share a row the same colour.
 
     >>> import numpy as np
-    >>> is_valid_column_coloring(np.eye(3), [0, 0, 0]), is_valid_column_coloring(np.ones((1, 2)), [0, 0])
-    (True, False)
+    >>> is_valid_column_coloring(np.eye(3), [0, 0, 0])
+    True
+    >>> is_valid_column_coloring(np.ones((1, 2)), [0, 0])
+    False
     """
     a = _pattern(pattern)
     c = _check_colors(colors, a.shape[1])
@@ -593,7 +595,7 @@ def is_valid_star_coloring(pattern: Any, colors: Any) -> bool:
     >>> is_valid_star_coloring(path, [0, 1, 0, 1]), is_valid_star_coloring(path, [0, 1, 2, 0])
     (False, True)
     """
-    s, g = _symmetric_graph(pattern)
+    _, g = _symmetric_graph(pattern)
     n = g.shape[0]
     c = _check_colors(colors, n)
     if c is None:
