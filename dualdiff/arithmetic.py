@@ -50,12 +50,20 @@ def _operand_tag(a: Any, b: Any) -> int:
 
 
 def _operands(a: Any, b: Any) -> tuple[Any, Any]:
-    """Lists and tuples beside a Dual are constant arrays, as beside an ndarray."""
+    """Lists and tuples beside a Dual are constant arrays, as beside an ndarray (float64, or
+    complex128 where they hold a complex number)."""
     if isinstance(a, (list, tuple)):
-        a = np.asarray(a, dtype=np.float64)
+        a = _constant_array(a)
     if isinstance(b, (list, tuple)):
-        b = np.asarray(b, dtype=np.float64)
+        b = _constant_array(b)
     return a, b
+
+
+def _constant_array(x: Any) -> Any:
+    try:
+        return np.asarray(x, dtype=np.float64)
+    except TypeError:  # a complex entry
+        return np.asarray(x, dtype=np.complex128)
 
 
 def _done(name: str, args: tuple[Any, ...], r: Dual) -> Dual:

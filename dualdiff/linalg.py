@@ -8,6 +8,14 @@ again on what they get, so one rule serves every layout: a plain tangent, vector
 last two axes) and nested Duals (Hessians), where the value is itself a Dual. Stacked matrices
 (``(..., n, n)``) work throughout.
 
+Complex matrices (and complex tangents, and real matrices with complex eigenvalues) take the same
+rules with conjugate transposes where a transpose stands for an adjoint: ``solve``, ``inv``,
+``det``, ``slogdet`` (its sign is then complex, d sign = i Im(tr(A⁻¹ dA)) sign), ``eigvals``,
+``eig``, ``eigvalsh``, ``eigh``, ``cholesky``, ``pinv``, ``norm``, ``cond``, ``svd`` (values only),
+``matrix_power``, ``multi_dot``, ``matrix_rank``. Eigenvectors are unique only up to a factor; the
+tangent follows the normalisation NumPy returns (see :func:`_eig` and :func:`_eigh`). ``qr``,
+``lstsq`` and complex singular vectors refuse complex Duals.
+
 >>> import numpy as np, dualdiff as dd
 >>> A = np.array([[2.0, 1.0], [1.0, 3.0]])
 >>> f = dd.derivative(lambda t: np.linalg.det(A + t * np.eye(2)))
@@ -24,8 +32,8 @@ import numpy as np
 
 from . import table as rules
 from .arrayfuncs import implements
-from .dual import make, parts, top_tag
-from .kinds import base_value, like
+from .dual import COMPLEX_OK, make, parts, top_tag
+from .kinds import base_value, is_complex, is_dual, like
 
 __all__ = ["SlogdetResult"]
 
@@ -52,6 +60,24 @@ def _mT(x: Any) -> Any:
     return np.swapaxes(x, -1, -2)
 
 
+def _conj(x: Any) -> Any:
+    """The complex conjugate of a value or a tangent of any layout (nothing to do if real)."""
+    return rules._lin(np.conjugate, x) if is_complex(x) else x
+
+
+def _mH(x: Any) -> Any:
+    """The conjugate transpose of the last two axes (the transpose, for real x)."""
+    return _conj(_mT(x))
+
+
+def _re(x: Any) -> Any:
+    return rules._lin(np.real, x) if is_complex(x) else x
+
+
+def _im(x: Any) -> Any:
+    return rules._lin(np.imag, x)
+
+
 def _tr(x: Any) -> Any:
     return np.trace(x, axis1=-2, axis2=-1)
 
@@ -61,14 +87,24 @@ def _eye_like(v: Any) -> Any:
 
 
 def _lower_used(dA: Any) -> Any:
-    """What a routine that reads only the lower triangle sees of a perturbation dA."""
-    return np.tril(dA) + _mT(np.tril(dA, -1))
+    """What a routine that reads only the lower triangle sees of a perturbation dA: for a
+    complex (Hermitian) routine, the strict lower triangle, its adjoint, and the real part of the
+    diagonal (LAPACK ignores the diagonal's imaginary part)."""
+    if not is_complex(dA):
+        return np.tril(dA) + _mT(np.tril(dA, -1))
+    low = np.tril(dA, -1)
+    return low + _mH(low) + _re(dA * _eye_like(dA))
+
+
+def _read_triangle(dA: Any, UPLO: str) -> Any:
+    """The Hermitian (symmetric) perturbation a routine reading triangle UPLO of A sees."""
+    return _lower_used(dA) if UPLO == "L" else _lower_used(_mH(dA))
 
 
 def _distinct(w: Any, who: str) -> None:
     """Refuse where eigenvectors (or singular vectors) are not differentiable: repeated values."""
     b = np.asarray(base_value(w))
-    if b.dtype.kind == "f":
+    if b.dtype.kind in "fc":
         gaps = b[..., :, None] - b[..., None, :]
         n = b.shape[-1]
         if np.any((gaps == 0) & ~np.eye(n, dtype=bool)):
@@ -113,78 +149,149 @@ def _det(a: Any) -> Any:
 
 @implements(np.linalg.slogdet)
 def _slogdet(a: Any) -> SlogdetResult:
-    """d log|det A| = tr(A⁻¹ dA); the sign is locally constant."""
+    """d log|det A| = Re tr(A⁻¹ dA). A real sign is locally constant; a complex one (complex A)
+    turns: d sign = i Im(tr(A⁻¹ dA)) sign."""
     sign, logdet = np.linalg.slogdet(a._v)
-    return SlogdetResult(sign, make(logdet, _tr(np.linalg.solve(a._v, a._t)), a._tag))
+    tr = _tr(np.linalg.solve(a._v, a._t))
+    if not is_complex(a._v):
+        return SlogdetResult(sign, make(logdet, tr, a._tag))
+    return SlogdetResult(make(sign, sign * (1j * _im(tr)), a._tag), make(logdet, _re(tr), a._tag))
 
 
 @implements(np.linalg.cholesky)
 def _cholesky(a: Any, upper: bool = False) -> Any:
-    """A = L Lᵀ (A's lower triangle is read): dL = L Φ(L⁻¹ dA L⁻ᵀ), Φ = the lower triangle with
+    """A = L Lᴴ (A's lower triangle is read): dL = L Φ(L⁻¹ dA L⁻ᴴ), Φ = the lower triangle with
     the diagonal halved."""
     lo = np.linalg.cholesky(a._v)
     dA = _lower_used(a._t)
-    s = np.linalg.solve(lo, _mT(np.linalg.solve(lo, _mT(dA))))  # L⁻¹ dA L⁻ᵀ
+    s = np.linalg.solve(lo, _mH(np.linalg.solve(lo, _mH(dA))))  # L⁻¹ dA L⁻ᴴ
     phi = np.tril(s) - 0.5 * (s * _eye_like(a._v))
     r = make(lo, np.matmul(lo, phi), a._tag)
-    return _mT(r) if upper else r
+    return _mH(r) if upper else r
 
 
 def _eigh_parts(a: Any, UPLO: str) -> tuple[Any, Any, Any]:
     if UPLO not in ("L", "U"):
         raise ValueError(f"numpy.linalg.eigh: UPLO must be 'L' or 'U', got {UPLO!r}")
     w, v = np.linalg.eigh(a._v, UPLO=UPLO)
-    dA = _lower_used(a._t) if UPLO == "L" else _mT(_lower_used(_mT(a._t)))
-    return w, v, np.matmul(np.matmul(_mT(v), dA), v)
+    return w, v, np.matmul(np.matmul(_mH(v), _read_triangle(a._t, UPLO)), v)  # Vᴴ dA V
+
+
+def _diag(m: Any) -> Any:
+    return np.diagonal(m, axis1=-2, axis2=-1)
 
 
 @implements(np.linalg.eigvalsh)
 def _eigvalsh(a: Any, UPLO: str = "L") -> Any:
-    """dw = diag(Vᵀ dA V)."""
+    """dw = diag(Vᴴ dA V) (real: the matrix is Hermitian)."""
     w, _, m = _eigh_parts(a, UPLO)
-    return make(w, np.diagonal(m, axis1=-2, axis2=-1), a._tag)
+    return make(w, _re(_diag(m)), a._tag)
+
+
+def _phase_fixed(v: Any, dv: Any, at: Any) -> Any:
+    """dv + i θ v with θ such that the phase of each column's entry at row ``at`` (an index per
+    column, broadcastable to v's columns) does not turn: Im(dv_at / v_at) = 0. An entry that is
+    exactly 0 keeps dv's own phase."""
+    vk = np.take_along_axis(v, at, axis=-2)
+    dvk = np.take_along_axis(dv, at, axis=-2)
+    zero = base_value(vk) == 0
+    inv = np.where(zero, 0.0, 1 / np.where(zero, 1.0, vk))
+    return dv - v * (1j * _im(dvk * inv))
 
 
 @implements(np.linalg.eigh)
 def _eigh(a: Any, UPLO: str = "L") -> Any:
-    """dw = diag(M), dV = V (F ∘ M) with M = Vᵀ dA V, F[i, j] = 1/(w[j] - w[i])."""
+    """dw = diag(M), dV = V (F ∘ M) with M = Vᴴ dA V, F[i, j] = 1/(w[j] - w[i]).
+
+    A complex Hermitian A: NumPy (LAPACK's ``heevd``, through the Householder reduction
+    ``hetrd``) returns eigenvectors whose first entry is real (the last, for UPLO='U'); the
+    tangent keeps that entry's phase fixed (Im(dv₀/v₀) = 0), so it is the derivative of the
+    vectors NumPy returns. A column whose entry there is exactly 0 gets Vᴴ dV = 0 on the diagonal
+    (JAX's convention) instead."""
     w, v, m = _eigh_parts(a, UPLO)
     _distinct(w, "numpy.linalg.eigh")
     dv = np.matmul(v, _gap_inverse(w) * m)
-    return _result(_EIGH, make(w, np.diagonal(m, axis1=-2, axis2=-1), a._tag), make(v, dv, a._tag))
+    if is_complex(v):
+        shape = np.shape(base_value(v))
+        row = np.full((*shape[:-2], 1, shape[-1]), 0 if UPLO == "L" else shape[-1] - 1)
+        dv = _phase_fixed(v, dv, row)
+    return _result(_EIGH, make(w, _re(_diag(m)), a._tag), make(v, dv, a._tag))
 
 
-def _real_eig(a: Any, who: str) -> tuple[Any, Any, Any]:
+def _eig_parts(a: Any) -> tuple[Any, Any, Any]:
     w, v = np.linalg.eig(a._v)
-    if np.iscomplexobj(base_value(w)):
-        raise TypeError(
-            f"{who}: the eigenvalues are complex, and Duals are real; "
-            "complex eigenvalues are not supported"
-        )
     return w, v, np.linalg.solve(v, np.matmul(a._t, v))  # V⁻¹ dA V
 
 
 @implements(np.linalg.eigvals)
 def _eigvals(a: Any) -> Any:
-    """Real eigenvalues: dw = diag(V⁻¹ dA V)."""
-    w, _, m = _real_eig(a, "numpy.linalg.eigvals")
-    return make(w, np.diagonal(m, axis1=-2, axis2=-1), a._tag)
+    """dw = diag(V⁻¹ dA V); complex eigenvalues (of a real or complex A) are complex Duals."""
+    w, _, m = _eig_parts(a)
+    return make(w, _diag(m), a._tag)
+
+
+def _largest_entry(v: Any) -> Any:
+    """Per column, the row of the entry of largest modulus (LAPACK's ``geev`` makes it real),
+    refusing columns where two entries tie for it: NumPy's vector jumps there."""
+    b = np.abs(np.asarray(base_value(v)))
+    top = np.max(b, axis=-2, keepdims=True)
+    ties = np.sum(b >= top * (1 - 1e-13), axis=-2) > 1
+    turns = np.any(np.imag(np.asarray(base_value(v))) != 0, axis=-2)
+    if np.any(ties & turns):
+        raise ValueError(
+            "numpy.linalg.eig: an eigenvector has two entries of equal largest modulus, so the "
+            "normalisation NumPy returns (largest entry real) jumps there and the vector is not "
+            "differentiable; use eigvals, or a quantity that does not depend on the phase"
+        )
+    return np.argmax(b, axis=-2)[..., None, :]
 
 
 @implements(np.linalg.eig)
 def _eig(a: Any) -> Any:
-    """Real, distinct eigenvalues: dV = V (F ∘ M), then each column kept at unit length."""
-    w, v, m = _real_eig(a, "numpy.linalg.eig")
+    """Distinct eigenvalues: dw = diag(M), dV₀ = V (F ∘ M) with M = V⁻¹ dA V, then the multiple of
+    V that restores NumPy's normalisation (LAPACK's ``geev``): each column of unit length, and
+    (complex vectors) its entry of largest modulus real, so dv = dv₀ + α v with
+    Re α = -Re(vᴴ dv₀) and Im α = -Im(dv₀ₖ / vₖ)."""
+    w, v, m = _eig_parts(a)
     _distinct(w, "numpy.linalg.eig")
     dv = np.matmul(v, _gap_inverse(w) * m)
-    dv = dv - v * np.sum(v * dv, axis=-2, keepdims=True)  # NumPy normalises the columns
-    return _result(_EIG, make(w, np.diagonal(m, axis1=-2, axis2=-1), a._tag), make(v, dv, a._tag))
+    dv = dv - v * _re(np.sum(_conj(v) * dv, axis=-2, keepdims=True))  # unit columns
+    if is_complex(v):
+        dv = _phase_fixed(v, dv, _largest_entry(v))
+    return _result(_EIG, make(w, _diag(m), a._tag), make(v, dv, a._tag))
+
+
+def _complex_singular_vectors(av: Any, s: Any) -> tuple[Any, Any]:
+    """Some U, V with A = U diag(s) Vᴴ (reduced), for ds = Re diag(Uᴴ dA V), which does not
+    depend on the phase of each pair. NumPy's own for arrays; for a nested Dual (a Hessian) the
+    eigenvectors of AᴴA (or AAᴴ), which are differentiable, and U = A V / s (or V = Aᴴ U / s)."""
+    if not is_dual(av):
+        u, _, vh = np.linalg.svd(av, full_matrices=False)
+        return u, _mH(vh)
+    m_, n_ = np.shape(base_value(av))[-2:]
+    if m_ >= n_:
+        v = np.linalg.eigh(np.matmul(_mH(av), av))[1][..., ::-1]  # descending, as s
+        return np.matmul(av, v) / s[..., None, :], v
+    u = np.linalg.eigh(np.matmul(av, _mH(av)))[1][..., ::-1]
+    return u, np.matmul(_mH(av), u) / s[..., None, :]
 
 
 @implements(np.linalg.svd)
 def _svd(a: Any, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False):
-    """A = U diag(s) Vᵀ: ds = diag(Uᵀ dA V), and (distinct s) the vectors by JAX's rule."""
+    """A = U diag(s) Vᵀ: ds = diag(Uᵀ dA V), and (distinct s) the vectors by JAX's rule.
+    Complex A: ds = Re diag(Uᴴ dA V); its singular vectors are refused (each pair only unique up
+    to a common phase, which NumPy does not fix)."""
     m_, n_ = np.shape(base_value(a._v))[-2:]
+    if is_complex(a._v):
+        if compute_uv:
+            raise TypeError(
+                "numpy.linalg.svd of a complex Dual: the singular vectors are not "
+                "differentiable (each pair is unique only up to a phase, which NumPy does not "
+                "fix); use compute_uv=False for the singular values"
+            )
+        s = np.linalg.svd(a._v, compute_uv=False)
+        u, v = _complex_singular_vectors(a._v, s)
+        return make(s, _re(_diag(np.matmul(np.matmul(_mH(u), a._t), v))), a._tag)
     u, s, vt = np.linalg.svd(a._v, full_matrices=False)
     v = _mT(vt)
     ds_mat = np.matmul(np.matmul(_mT(u), a._t), v)
@@ -270,15 +377,15 @@ def _lstsq(a: Any, b: Any, rcond: Any = None) -> tuple[Any, Any, int, Any]:
 
 @implements(np.linalg.pinv)
 def _pinv(a: Any, rcond: Any = None, hermitian: bool = False, **kw: Any) -> Any:
-    """X = A⁺ (constant rank): dX = -X dA X + X Xᵀ dAᵀ (I - A X) + (I - X A) dAᵀ Xᵀ X."""
+    """X = A⁺ (constant rank): dX = -X dA X + X Xᴴ dAᴴ (I - A X) + (I - X A) dAᴴ Xᴴ X."""
     x = np.linalg.pinv(a._v) if rcond is None else np.linalg.pinv(a._v, rcond)
     av, da = a._v, a._t
     m_, n_ = np.shape(base_value(av))[-2:]
     i_m, i_n = np.eye(m_), np.eye(n_)
     dx = (
         -np.matmul(np.matmul(x, da), x)
-        + np.matmul(np.matmul(np.matmul(x, _mT(x)), _mT(da)), i_m - np.matmul(av, x))
-        + np.matmul(np.matmul(i_n - np.matmul(x, av), _mT(da)), np.matmul(_mT(x), x))
+        + np.matmul(np.matmul(np.matmul(x, _mH(x)), _mH(da)), i_m - np.matmul(av, x))
+        + np.matmul(np.matmul(i_n - np.matmul(x, av), _mH(da)), np.matmul(_mH(x), x))
     )
     return make(x, dx, a._tag)
 
@@ -331,7 +438,7 @@ def _norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> 
     nd = x.ndim
     if axis is None:
         if ord is None:
-            r = rules.sqrt(np.sum(x * x))
+            r = rules.sqrt(np.sum(_abs2(x)))
             return np.reshape(r, (1,) * nd) if keepdims else r
         if nd not in (1, 2):
             raise ValueError("Improper number of dimensions to norm.")
@@ -350,9 +457,14 @@ def _norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> 
     return r
 
 
+def _abs2(x: Any) -> Any:
+    """|x|², entrywise: x x for real x, Re(x conj(x)) for complex x (a real Dual)."""
+    return rules.real(x * rules.conj(x)) if is_complex(x) else x * x
+
+
 def _vector_norm(x: Any, ord: Any, axis: int) -> Any:
     if ord is None or ord == 2:
-        return rules.sqrt(np.sum(x * x, axis=axis))
+        return rules.sqrt(np.sum(_abs2(x), axis=axis))
     if ord == np.inf:
         return np.max(rules.abs(x), axis=axis)
     if ord == -np.inf:
@@ -371,7 +483,7 @@ def _matrix_norm(x: Any, ord: Any, axes: tuple[int, int]) -> Any:
     if row == col:
         raise ValueError("Duplicate axes given.")
     if ord is None or ord == "fro":
-        return rules.sqrt(np.sum(x * x, axis=axes))
+        return rules.sqrt(np.sum(_abs2(x), axis=axes))
     if ord in (2, -2, "nuc"):
         m = np.moveaxis(x, (row, col), (-2, -1))
         s = np.linalg.svd(m, compute_uv=False)
@@ -387,3 +499,12 @@ def _matrix_norm(x: Any, ord: Any, axes: tuple[int, int]) -> Any:
         r = row - 1 if row > col else row
         return np.max(sums, axis=r) if ord == np.inf else np.min(sums, axis=r)
     raise ValueError("Invalid norm order for matrices.")
+
+
+# the rules above hold for complex matrices and tangents (qr and lstsq are left out: real only)
+COMPLEX_OK.update((
+    np.linalg.solve, np.linalg.inv, np.linalg.det, np.linalg.slogdet, np.linalg.cholesky,
+    np.linalg.eigvalsh, np.linalg.eigh, np.linalg.eigvals, np.linalg.eig, np.linalg.svd,
+    np.linalg.pinv, np.linalg.matrix_power, np.linalg.multi_dot, np.linalg.matrix_rank,
+    np.linalg.cond, np.linalg.norm,
+))  # fmt: skip

@@ -221,7 +221,7 @@ def test_rows_that_are_not_holomorphic_refuse_complex_values(name):
 
 def test_numpy_functions_without_a_complex_rule_refuse_complex_duals():
     z = dd.Dual(np.eye(2) * (1 + 1j), np.ones((2, 2), complex))
-    for fn in (np.linalg.inv, np.linalg.det, np.sort, np.max, np.var):
+    for fn in (np.linalg.qr, np.sort, np.max, np.var):
         with pytest.raises(TypeError, match="on complex Duals is not supported"):
             fn(z)
     with pytest.raises(TypeError, match="numpy.maximum|maximum\\(\\) takes real numbers"):
