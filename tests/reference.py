@@ -164,7 +164,8 @@ MP_BINARY.update(
         "yv": mpmath.bessely,
         "hurwitz_zeta": mpmath.zeta,
         "expn": lambda n, x: mpmath.expint(int(n), x),
-        "boxcox": lambda x, lm: (x**lm - 1) / lm if lm != 0 else mpmath.log(x),
+        # expm1, not x**lm - 1: mpmath.diff steps lm to ±1e-53, where x**lm - 1 cancels
+        "boxcox": lambda x, lm: mpmath.expm1(lm * mpmath.log(x)) / lm if lm != 0 else mpmath.log(x),
         "inv_boxcox": lambda y, lm: (1 + lm * y) ** (1 / lm) if lm != 0 else mpmath.exp(y),
     }
 )
