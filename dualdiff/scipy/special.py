@@ -37,7 +37,7 @@ from scipy.special import _ufuncs
 from .. import dual as _dual
 from ..kinds import base_value, is_mpf, is_single
 from ..rules import Domain, register
-from ..table import cbrt, exp, exp2, expit, expm1, ln, log1p, sign
+from ..table import cbrt, exp, exp2, expit, expm1, ln, log1p, sign, sqrt
 
 __all__ = [
     "beta",
@@ -289,14 +289,56 @@ def _gammainc_derivative_slopes(m: Any, n: Any, a: Any, x: Any, y: Any) -> tuple
     return None, None, gammainc_derivative(m + 1, n, a, x), gammainc_derivative(m, n + 1, a, x)
 
 
+#: B_2k/(2k(2k-1)), k = 1..8: ln Γ(a) = (a - 1/2) ln a - a + ln √(2π) + Σ c_k a^(1-2k), to
+#: ~1e-18 at a >= 10
+_STIRLING = (1 / 12, -1 / 360, 1 / 1260, -1 / 1680, 1 / 1188, -691 / 360360, 1 / 156,
+             -3617 / 122400)  # fmt: skip
+_STIRLING_FROM = 10.0
+
+
+def _log1pmx_series(u: Any) -> Any:
+    """log1p(u) - u = Σ_{n>=2} (-1)^(n+1) u^n/n for |u| < 0.1 (to 1e-18): no cancellation in
+    the value nor in its slopes (-u/(1+u), ...), which log1p(u) - u would have."""
+    acc = 0.0 * u
+    for n in range(19, 1, -1):
+        acc = (acc + (-1) ** (n + 1) / n) * u
+    return acc * u
+
+
+def _gammainc_stirling(a: Any, x: Any) -> Any:
+    """x**(a-1) exp(-x)/Γ(a) for a >= 10 with Γ(a) split as Stirling's √(2π/a) (a/e)^a
+    exp(μ(a)): √(a/2π) exp(a (log1p(u) - u) - μ(a) - ln x), u = (x - a)/a. The exponent is
+    small where the slope is not, so it carries no absolute error of the size of a ln x (the
+    direct (a-1) ln x - x - ln Γ(a) loses ~1e-13 at a = x = 1000); x - a is exact near a."""
+    u = (x - a) / a
+    ub = _elementwise(u)
+    ia = 1 / a
+    ia2 = ia * ia
+    mu = 0.0 * ia
+    for c in reversed(_STIRLING):
+        mu = mu * ia2 + c
+    mu = mu * ia
+    lx = ln(x)
+    d = _pick(
+        builtins.abs(ub) < 0.1 if is_single(ub) else np.abs(ub) < 0.1,
+        lambda: _log1pmx_series(u),
+        lambda: _pick(ub >= -0.5, lambda: log1p(u) - u, lambda: (lx - ln(a)) - u),
+    )
+    return exp(a * d - mu - lx) * sqrt(a / _c(a, lambda m: 2 * m.pi))
+
+
 def _gammainc_slope(a: Any, x: Any) -> Any:
     """x**(a-1) exp(-x)/Γ(a): as one exponential inside (no overflow of x**(a-1) for large a),
-    as a power at x = 0, where the power rule gives every order exactly (inf, 1 or 0)."""
-    return _pick(
-        x == 0,
-        lambda: x ** (a - 1) * exp(-x - gammaln(a)),
-        lambda: exp(xlogy(a - 1, x) - x - gammaln(a)),
-    )
+    as a power at x = 0, where the power rule gives every order exactly (inf, 1 or 0); for
+    a >= 10 in floats with Stirling's form of Γ(a) (:func:`_gammainc_stirling`)."""
+
+    def inside() -> Any:
+        direct = lambda: exp(xlogy(a - 1, x) - x - gammaln(a))
+        if not _floats(a, x):
+            return direct()
+        return _pick(_elementwise(a) >= _STIRLING_FROM, lambda: _gammainc_stirling(a, x), direct)
+
+    return _pick(x == 0, lambda: x ** (a - 1) * exp(-x - gammaln(a)), inside)
 
 
 def _betainc_slope(a: Any, b: Any, x: Any) -> Any:
@@ -315,6 +357,65 @@ def _xlogy_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
 
 def _xlog1py_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
     return log1p(y), _pick(x == 0, lambda: 0.0 * y, lambda: x / (1 + y))
+
+
+def _floats(*xs: Any) -> bool:
+    """Whether the arguments compute in floats (not mpmath): the series and asymptotic forms
+    below are truncated for doubles, so mpf work keeps the closed forms (at its precision)."""
+    return not any(is_mpf(x) for x in xs)
+
+
+def _elementwise(x: Any) -> Any:
+    """The innermost value of x as a float or a float array (for choosing terms and branches)."""
+    b = base_value(x)
+    return float(b) if is_single(b) else np.asarray(b, dtype=np.float64)
+
+
+#: B_2k/(2k), k = 1..9: ψ(x) ~ ln x - 1/(2x) - Σ B_2k/(2k x^2k), to ~1e-18 at x >= 10
+_PSI_TAIL = (1 / 12, -1 / 120, 1 / 252, -1 / 240, 1 / 132, -691 / 32760, 1 / 12, -3617 / 8160,
+             43867 / 14364)  # fmt: skip
+_PSI_SHIFT = 10.0
+
+
+def _digamma_rise(x: Any, h: Any) -> Any:
+    """ψ(x + h) - ψ(x) for x, h > 0 without the cancellation of the two digammas (h << x):
+    shifted up by m to x + m >= 10, ψ(x+h) - ψ(x) = Σ_{j<m} h/((x+j)(x+j+h)) + ψ(x+m+h) -
+    ψ(x+m), and the latter from the asymptotic series as log1p(t) + t/(2z(1+t)) +
+    Σ B_2k/(2k) z^-2k (1 - (1+t)^-2k), z = x + m, t = h/z: every term of one sign or small,
+    and x + h is never formed. The terms are written so that their own slopes (f'' of betaln)
+    do not cancel either: h/((x+j)(x+j+h)) as 1/((x+j)(1 + (x+j)/h)). mpf work takes the
+    digammas' difference."""
+    if not _floats(x, h):
+        return digamma(x + h) - digamma(x)
+    xb = _elementwise(x)
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(xb) & (xb > 0)
+        m = np.where(ok, np.ceil(np.clip(_PSI_SHIFT - np.where(ok, xb, 0.0), 0.0, None)), 0.0)
+    if is_single(xb):
+        m = float(m)
+    acc = 0.0 * h
+    for j in range(int(np.max(m))):
+        xj = x + j
+        term = 1 / (xj * (1 + xj / h))  # h/((x+j)(x+j+h)), whose slopes in h do not cancel
+        acc = acc + (term if is_single(m) else term * (m > j).astype(np.float64))
+    z = x + m
+    t = h / z
+    lt = log1p(t)
+    z2 = 1 / (z * z)
+    tail = 0.0 * t
+    for k in range(len(_PSI_TAIL), 0, -1):  # Horner in z^-2 of c_k z^-2k (1 - (1+t)^-2k)
+        tail = (tail + _PSI_TAIL[k - 1] * -expm1(-2 * k * lt)) * z2
+    return acc + lt + 1 / (2 * z * (1 + z / h)) + tail
+
+
+def _betaln_slopes(a: Any, b: Any) -> tuple[Any, Any]:
+    """(ψ(a) - ψ(a+b), ψ(b) - ψ(a+b)), each without cancellation (:func:`_digamma_rise`)."""
+    return -_digamma_rise(a, b), -_digamma_rise(b, a)
+
+
+def _beta_slopes(a: Any, b: Any, y: Any) -> tuple[Any, Any]:
+    da, db = _betaln_slopes(a, b)
+    return y * da, y * db
 
 
 def _i1e_slope(x: Any, y: Any) -> Any:  # I1' = (I0 + I2)/2, and d/dx exp(-|x|) = -sign(x)...
@@ -365,8 +466,8 @@ gammaln   = register("gammaln",   _scalar(_sc.gammaln, poles=_nonpositive_intege
 loggamma  = register("loggamma",  _scalar(_sc.loggamma, POS), lambda x, y: digamma(x), numpy=_sc.loggamma, mpmath=mp.loggamma, formula="digamma(x)", domain=POS, module=_MOD)
 digamma   = register("digamma",   _scalar(_sc.digamma, poles=_nonpositive_integer), lambda x, y: polygamma(1, x), numpy=_sc.digamma, mpmath=mp.digamma, formula="polygamma(1, x)", aliases=("psi",), module=_MOD)
 polygamma = register("polygamma", _scalar(_sc.polygamma, NONNEG, ANY, poles=_nonpositive_integer), lambda n, x, y: (None, polygamma(n + 1, x)), numpy=_sc.polygamma, mpmath=_mp(mp.psi), formula="polygamma(n+1, x)", domain=(NONNEG, ANY), const=(0,), module=_MOD)
-beta      = register("beta",      _scalar(_sc.beta, POS, POS), lambda a, b, y: (y * (digamma(a) - digamma(a + b)), y * (digamma(b) - digamma(a + b))), numpy=_sc.beta, mpmath=mp.beta, formula="beta(a, b) (digamma(a) - digamma(a+b), digamma(b) - digamma(a+b))", domain=(POS, POS), module=_MOD)
-betaln    = register("betaln",    _scalar(_sc.betaln, POS, POS), lambda a, b, y: (digamma(a) - digamma(a + b), digamma(b) - digamma(a + b)), numpy=_sc.betaln, mpmath=lambda a, b: mp.log(mp.beta(a, b)), formula="(digamma(a) - digamma(a+b), digamma(b) - digamma(a+b))", domain=(POS, POS), module=_MOD)
+beta      = register("beta",      _scalar(_sc.beta, POS, POS), _beta_slopes, numpy=_sc.beta, mpmath=mp.beta, formula="beta(a, b) (digamma(a) - digamma(a+b), digamma(b) - digamma(a+b))", domain=(POS, POS), module=_MOD)
+betaln    = register("betaln",    _scalar(_sc.betaln, POS, POS), lambda a, b, y: _betaln_slopes(a, b), numpy=_sc.betaln, mpmath=lambda a, b: mp.log(mp.beta(a, b)), formula="(digamma(a) - digamma(a+b), digamma(b) - digamma(a+b))", domain=(POS, POS), module=_MOD)
 gammainc  = register("gammainc",  _scalar(_sc.gammainc, POS, NONNEG), lambda a, x, y: (lambda: gammainc_derivative(1, 0, a, x), _gammainc_slope(a, x)), numpy=_sc.gammainc, mpmath=lambda a, x: mp.gammainc(a, 0, x, regularized=True), formula="(gammainc_derivative(1, 0, a, x), x**(a-1) exp(-x)/gamma(a))", domain=(POS, NONNEG), singular=True, module=_MOD)
 gammaincc = register("gammaincc", _scalar(_sc.gammaincc, POS, NONNEG), lambda a, x, y: (lambda: -gammainc_derivative(1, 0, a, x), -_gammainc_slope(a, x)), numpy=_sc.gammaincc, mpmath=lambda a, x: mp.gammainc(a, x, mp.inf, regularized=True), formula="minus gammainc's slopes", domain=(POS, NONNEG), singular=True, module=_MOD)
 gammainc_derivative = register("gammainc_derivative", _gammainc_derivative_math, _gammainc_derivative_slopes, numpy=np.vectorize(_gammainc_derivative_math, otypes=[np.float64]), mpmath=_mp_gammainc_derivative, formula="d^m/da^m d^n/dx^n gammainc(a, x), by mpmath", domain=(NONNEG, NONNEG, POS, NONNEG), const=(0, 1), module=_MOD)

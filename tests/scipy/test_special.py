@@ -20,7 +20,7 @@ import dualdiff as dd
 import dualdiff.scipy.special as dsc
 from dualdiff.dual import UFUNCS, ufunc_name
 
-from ..reference import CONST_ARGS, POINTS, close, row_cases
+from ..reference import CONST_ARGS, MP_BINARY, POINTS, close, mp_diff, row_cases
 
 mpf = mpmath.mpf
 SCIPY_UFUNCS = [u for u in UFUNCS if ufunc_name(u).startswith("scipy.special.")]
@@ -144,6 +144,66 @@ def test_incomplete_functions_at_the_ends_every_order(fn, a, x, order, mp50):
             2,
         )
     assert close(got, ref, 1e-12, 1e-25), (got, ref)
+
+
+# --- accuracy where the textbook slope cancels (issue 12) -----------------------------------------
+
+
+def _partial(fn, orders):
+    """d^orders fn (a tuple of orders, one per argument) as a dualdiff Derivative."""
+    d = dd.derivative(fn)
+    for i, k in enumerate(orders):
+        for _ in range(k):
+            d = d.partial(i)
+    return d
+
+
+#: (label, dualdiff function, its mpmath reference from tests/reference.py, point, orders, rel):
+#: points where the derivative is well conditioned but a formula that cancels lost digits
+ACCURACY = [
+    # A: psi(a) - psi(a+b) for b << a (5.6e-5 at (1000, 1e-8)); b << a on either side
+    ("betaln", dsc.betaln, MP_BINARY["betaln"], (1000.0, 1e-8), (1, 0), 1e-14),
+    ("betaln", dsc.betaln, MP_BINARY["betaln"], (1e-8, 1000.0), (0, 1), 1e-14),
+    ("betaln", dsc.betaln, MP_BINARY["betaln"], (5000.0, 0.5), (1, 0), 1e-14),
+    ("betaln", dsc.betaln, MP_BINARY["betaln"], (5.0, 1e-8), (1, 0), 1e-14),
+    ("betaln", dsc.betaln, MP_BINARY["betaln"], (0.3, 1e-6), (1, 0), 1e-14),
+    ("betaln", dsc.betaln, MP_BINARY["betaln"], (63.09573445, 1e-8), (2, 0), 1e-14),
+    ("betaln", dsc.betaln, MP_BINARY["betaln"], (1e-8, 0.5), (1, 1), 1e-14),
+    ("betaln", dsc.betaln, MP_BINARY["betaln"], (1e6, 3.0), (1, 1), 1e-14),
+    # beta's slope is beta(a, b) times betaln's: SciPy's beta(1000, 1e-8) itself is off by 4e-13
+    ("beta", dsc.beta, MP_BINARY["beta"], (1000.0, 1e-8), (1, 0), 1e-12),
+    ("beta", dsc.beta, MP_BINARY["beta"], (5.0, 1e-8), (1, 0), 1e-14),
+    ("beta", dsc.beta, MP_BINARY["beta"], (63.09573445, 1e-8), (2, 0), 1e-14),
+    ("beta", dsc.beta, MP_BINARY["beta"], (1e-8, 63.09573445), (0, 2), 1e-14),
+    # C: the slope in x of P(a, x) at a ~ x large (1.5e-13 at (1000, 1000))
+    ("gammainc", dsc.gammainc, MP_BINARY["gammainc"], (1000.0, 1000.0), (0, 1), 2e-15),
+    ("gammainc", dsc.gammainc, MP_BINARY["gammainc"], (1000.0, 1000.0), (0, 2), 2e-15),
+    ("gammainc", dsc.gammainc, MP_BINARY["gammainc"], (1000.0, 1000.0), (1, 1), 2e-15),
+    ("gammainc", dsc.gammainc, MP_BINARY["gammainc"], (5000.0, 4990.0), (0, 1), 2e-15),
+    ("gammainc", dsc.gammainc, MP_BINARY["gammainc"], (1e5, 100003.0), (0, 2), 2e-15),
+    ("gammaincc", dsc.gammaincc, MP_BINARY["gammaincc"], (1000.0, 1000.0), (0, 1), 2e-15),
+    # H: boxcox's slope in lmbda at lmbda = 0 is ln(x)**2/2, its second ln(x)**3/3
+    ("boxcox", dsc.boxcox, MP_BINARY["boxcox"], (2.0, 0.0), (0, 1), 1e-15),
+    ("boxcox", dsc.boxcox, MP_BINARY["boxcox"], (2.0, 0.0), (0, 2), 1e-15),
+]
+
+
+@pytest.mark.parametrize(
+    "label, fn, ref, x, orders, rel", ACCURACY, ids=lambda v: v if isinstance(v, str) else None
+)
+def test_derivatives_where_the_textbook_slope_cancels(label, fn, ref, x, orders, rel):
+    """Against mpmath.diff at 50 digits of tests/reference.py's independent functions."""
+    want = mp_diff(ref, x, orders, dps=50)
+    got = _partial(fn, orders)(*x)
+    assert close(got, want, rel), (label, x, orders, got, mpmath.nstr(want, 20))
+
+
+def test_boxcox_reference_at_lmbda_zero(mp50):
+    """The reference itself: d/dlmbda (x**lmbda - 1)/lmbda at 0 is ln(x)**2/2 (and the second
+    ln(x)**3/3); (x**h - 1)/h at mpmath.diff's steps h ~ 1e-53 cancelled to 1e-6."""
+    lx = mpmath.log(2)
+    assert close(mp_diff(MP_BINARY["boxcox"], (2.0, 0.0), (0, 1)), lx**2 / 2, 1e-40)
+    assert close(mp_diff(MP_BINARY["boxcox"], (2.0, 0.0), (0, 2)), lx**3 / 3, 1e-40)
 
 
 # --- logsumexp, softmax, log_softmax --------------------------------------------------------------
