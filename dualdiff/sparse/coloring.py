@@ -393,12 +393,12 @@ def star_coloring(pattern: Any, order: str = "auto") -> np.ndarray:
     (``P | Pᵀ``); its diagonal does not constrain the colours.
 
     ``order="auto"``: a graph of stars (an arrow, a diagonal) gets its optimum 1 or 2 colours
-    directly; a pattern on few diagonals gets the periodic distance-2 colouring (column
-    colouring of ``P + I``, which is a star colouring), kept when it has 3 colours, the optimum
-    for any graph that is not a union of stars (tridiagonal: 3). Otherwise the sequential greedy
-    star colouring (GMP's algorithm, largest-first order; O(n·d²) Python steps for degree d)
-    runs and the fewer colours win. ``"natural"`` or ``"largest_first"``: the greedy colouring in
-    that order, alone.
+    directly. Otherwise the distance-2 colouring (:func:`column_coloring` of ``P + I``, which is
+    also a star colouring; periodic for a pattern on few diagonals) is kept when it has 3
+    colours, the optimum for any graph that is not a union of stars (tridiagonal: 3); else the
+    sequential greedy star colouring (GMP's algorithm, largest-first order; O(n·d²) Python
+    steps for degree d) runs and the fewer colours win. ``"natural"`` or ``"largest_first"``:
+    the greedy star colouring in that order, alone.
 
     >>> import numpy as np
     >>> arrow = np.eye(5, dtype=bool)
@@ -419,8 +419,9 @@ def star_coloring(pattern: Any, order: str = "auto") -> np.ndarray:
         stars = _star_forest(g, degree)
         if stars is not None:
             return stars
-        periodic = _periodic(_with_diagonal(s), 3)
-        if periodic is not None and _ncolors(periodic) <= 3:
+        # a distance-2 colouring (a column colouring of P + I) is a star colouring
+        periodic = column_coloring(_with_diagonal(s))
+        if _ncolors(periodic) <= 3:
             return periodic
     else:
         periodic = None
