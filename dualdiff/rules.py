@@ -122,6 +122,9 @@ class Rule:
     #: angle): ``(z, y, dz) -> tangent``, an R-linear map of the tangent ``dz``. None for a
     #: holomorphic row, whose ``deriv`` holds for complex arguments as written.
     complex_tangent: Callable[..., Any] | None = None
+    #: for a row that refuses complex arguments: why, and what to write instead (the message's
+    #: second half; by default: the row is not holomorphic)
+    complex_refusal: str = ""
 
     @property
     def complex(self) -> str:
@@ -134,11 +137,13 @@ class Rule:
     def complex_error(self, x: Any) -> TypeError:
         """The refusal of a complex argument by a row that takes real numbers only."""
         kind = type(x).__name__ + (f" of {x.dtype}" if hasattr(x, "dtype") else "")
+        why = self.complex_refusal or (
+            f"{self.name} is not holomorphic (its real-line derivative does not extend to "
+            f"complex arguments), so dualdiff has no complex rule for it; apply it to z.real, "
+            f"z.imag or abs(z)"
+        )
         return TypeError(
-            f"{self.name}() takes real numbers only, got a complex value ({kind}): {self.name} "
-            f"is not holomorphic (its real-line derivative does not extend to complex "
-            f"arguments), so dualdiff has no complex rule for it; apply it to z.real, z.imag or "
-            f"abs(z)"
+            f"{self.name}() takes real numbers only, got a complex value ({kind}): {why}"
         )
 
     def complex_domain_error(self, z: Any) -> DomainError:
@@ -456,6 +461,7 @@ def register(
     module: str = "dualdiff",
     cmath: Callable[[complex], Any] | None = None,
     complex_tangent: Callable[..., Any] | None = None,
+    complex_refusal: str = "",
 ) -> Callable[..., Any]:
     """Add an elementary function to the rule table and return its dualdiff-aware version.
 
@@ -480,7 +486,8 @@ def register(
     ``mpc`` too). By default the row is holomorphic: ``deriv`` holds for complex arguments as
     written (so it must use functions that do: ``sqrt(1 + x*x)``, not ``hypot(x, 1)``). A row
     that is not holomorphic gives ``complex_tangent(z, y, dz)``, the tangent as an R-linear map
-    of ``dz``. Without ``cmath`` a complex argument is refused with a TypeError.
+    of ``dz``. Without ``cmath`` a complex argument is refused with a TypeError, which says
+    ``complex_refusal`` (why, and what to write instead) where given.
 
     >>> import math, dualdiff as dd
     >>> softsign = dd.register("softsign", lambda x: x / (1 + abs(x)),
@@ -514,7 +521,7 @@ def register(
     rule = Rule(
         name, arity, f, numpy, mpmath, deriv, domains[-1], formula, singular, float_deriv,
         nonsmooth, args=args, domains=domains, const=tuple(const), module=module, cmath=cmath,
-        complex_tangent=complex_tangent,
+        complex_tangent=complex_tangent, complex_refusal=complex_refusal,
     )  # fmt: skip
     fn = _make_unary(rule) if arity == 1 else _make_nary(rule)
     object.__setattr__(rule, "fn", fn)

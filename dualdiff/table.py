@@ -162,7 +162,7 @@ def _sinc_math(x: float) -> float:
 
 
 def _sinc_numpy(x: Any) -> Any:
-    r = x - 2.0 * np.rint(x / 2.0)
+    r = x - 2.0 * np.rint(np.real(x) / 2.0)  # sin(πz) has period 2 in Re z only
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(x == 0, 1.0, np.sin(np.pi * r) / (np.pi * np.where(x == 0, 1.0, x)))
 
@@ -180,12 +180,21 @@ def _sinc_slope(x: Any, y: Any) -> Any:
     for ck in reversed(c[:-1]):
         series = series * x2 + ck
     series = series * x
-    reduced = x - 2 * rint(x / 2)  # cos(πx) = cos(πr) with r exact: no phase error for large x
+    # cos(πx) = cos(πr) with r exact: no phase error for large x (complex x: its real part)
+    reduced = x - 2 * rint((real(x) if is_complex(b) else x) / 2)
     if is_single(b):
         return series if builtins.abs(b) < 0.5 else (cos(pi * reduced) - y) / x
     small = np.abs(b) < 0.5
     safe = np.where(small, 1.0, x)
     return np.where(small, series, (cos(pi * reduced) - y) / safe)
+
+
+def _csinc(z: complex) -> complex:
+    """sin(πz)/(πz), 1 at 0; Re z reduced mod 2 first, as for floats."""
+    if z == 0:
+        return 1 + 0j
+    r = complex(z.real - 2.0 * round(z.real / 2.0), z.imag) if z.real - z.real == 0 else z
+    return cmath.sin(math.pi * r) / (math.pi * z)
 
 
 def _expit_math(x: float) -> float:
@@ -225,6 +234,16 @@ def _atan2_slopes(y: Any, x: Any, z: Any) -> tuple[Any, Any]:
 
 # --- complex arguments: evaluations at a Python complex, and the R-linear tangent maps ----------
 _LN2 = math.log(2.0)
+# rows refused for complex arguments as NumPy refuses them, with what to write instead
+_CBRT_COMPLEX = (
+    "cbrt is NumPy's real cube root (cbrt(-8) = -2), which NumPy defines for real numbers only "
+    "and which does not extend holomorphically across the negative axis; for the principal "
+    "complex cube root write z**(1/3) (at -8+0j: 1+1.732j)"
+)
+_LOGADDEXP_COMPLEX = (
+    "NumPy's logaddexp takes real numbers only (it compares its arguments to stay finite); for "
+    "complex arguments write ln(exp(a) + exp(b)), with the principal logarithm"
+)
 
 
 def _cexpm1(z: complex) -> complex:
@@ -352,7 +371,7 @@ log10   = register("log10",   math.log10, lambda x, y: 1 / (x * _ln_const(10, x)
 log1p   = register("log1p",   math.log1p, lambda x, y: 1 / (1 + x),   numpy=_log1p_numpy, ufuncs=(np.log1p,), cmath=_clog1p,   mpmath=mp.log1p, formula="1/(1+x)", domain=Domain(-1.0, closed_lo=False), singular=True)
 # sqrt: y + 0.0 turns sqrt(-0.0) = -0.0 into +0.0, so the slope at either zero is +inf
 sqrt    = register("sqrt",    math.sqrt,  lambda x, y: 0.5 / (y + 0.0), numpy=np.sqrt,  mpmath=mp.sqrt,  formula="1/(2 sqrt(x))", domain=Domain(0.0), singular=True, float_deriv=lambda x, y: 0.5 / (y + 0.0), cmath=cmath.sqrt)
-cbrt    = register("cbrt",    _cbrt_math, lambda x, y: 1 / (3 * y * y), numpy=np.cbrt,  mpmath=_cbrt_mp, formula="1/(3 cbrt(x)**2)", singular=True)
+cbrt    = register("cbrt",    _cbrt_math, lambda x, y: 1 / (3 * y * y), numpy=np.cbrt,  mpmath=_cbrt_mp, formula="1/(3 cbrt(x)**2)", singular=True, complex_refusal=_CBRT_COMPLEX)
 sin     = register("sin",     math.sin,   lambda x, y: cos(x),        numpy=np.sin,     mpmath=mp.sin,   formula="cos(x)", float_deriv=lambda x, y: _mcos(x), cmath=cmath.sin)
 cos     = register("cos",     math.cos,   lambda x, y: -sin(x),       numpy=np.cos,     mpmath=mp.cos,   formula="-sin(x)", float_deriv=lambda x, y: -_msin(x), cmath=cmath.cos)
 tan     = register("tan",     math.tan,   lambda x, y: 1 + y * y,     numpy=np.tan,     mpmath=mp.tan,   formula="1 + tan(x)**2", cmath=cmath.tan)
@@ -373,7 +392,7 @@ arctan2 = register("arctan2", math.atan2, _atan2_slopes, numpy=np.arctan2, mpmat
 hypot   = register("hypot",   math.hypot, lambda x, y, z: (_ratio0(x, z), _ratio0(y, z)), numpy=np.hypot, mpmath=mp.hypot, formula="(x, y)/hypot(x, y), 0 at the origin", nonsmooth=lambda a, b: a == 0 and b == 0)
 expit   = register("expit",   _expit_math, lambda x, y: y * expit(-x), numpy=_expit_numpy, mpmath=lambda x: 1 / (1 + mp.exp(-x)), formula="expit(x) expit(-x)", aliases=("sigmoid",), cmath=_cexpit)
 # logaddexp: expit(x1 - x2), not exp(x1 - y): y = x1 + ln 2 rounds to x1 for x1 > 1e16
-logaddexp = register("logaddexp", _logaddexp_math, lambda a, b, y: (expit(a - b), expit(b - a)), numpy=np.logaddexp, mpmath=lambda a, b: mp.log(mp.exp(a) + mp.exp(b)), formula="(expit(x1-x2), expit(x2-x1))")
+logaddexp = register("logaddexp", _logaddexp_math, lambda a, b, y: (expit(a - b), expit(b - a)), numpy=np.logaddexp, mpmath=lambda a, b: mp.log(mp.exp(a) + mp.exp(b)), formula="(expit(x1-x2), expit(x2-x1))", complex_refusal=_LOGADDEXP_COMPLEX)
 maximum = register("maximum", _max_math,  _max_slopes,  numpy=np.maximum, mpmath=max, formula="the larger's tangent; ties share it (tie_weights)", nonsmooth=_tie)
 minimum = register("minimum", _min_math,  _min_slopes,  numpy=np.minimum, mpmath=min, formula="the smaller's tangent; ties share it (tie_weights)", nonsmooth=_tie)
 fmax    = register("fmax",    _fmax_math, _fmax_slopes, numpy=np.fmax, mpmath=max, formula="as maximum; a NaN argument is ignored", nonsmooth=_tie)
@@ -387,7 +406,7 @@ remainder = register("remainder", lambda a, b: a % b, lambda a, b, y: (_ones(a),
 fmod    = register("fmod",    math.fmod,  lambda a, b, y: (_ones(a), -trunc(a / b)), numpy=np.fmod, mpmath=lambda a, b: a - _mp_trunc(a / b) * b, formula="(1, -trunc(x1/x2))", nonsmooth=_integer_ratio)
 floor_divide = register("floor_divide", lambda a, b: a // b, lambda a, b, y: (_zero(a), _zero(b)), numpy=np.floor_divide, mpmath=lambda a, b: mp.floor(a / b), formula="(0, 0)", nonsmooth=_integer_ratio)
 heaviside = register("heaviside", _heaviside_math, lambda x, h, y: (_zero(x), _zero(x) + (x == 0)), numpy=np.heaviside, mpmath=lambda x, h: mp.mpf(h) if x == 0 else mp.mpf(1 if x > 0 else 0), formula="(0, 1 where x1 = 0)", nonsmooth=lambda x, h: x == 0)
-sinc    = register("sinc",    _sinc_math, _sinc_slope, numpy=_sinc_numpy, ufuncs=(), mpmath=lambda x: mp.sincpi(x), formula="(cos(pi x) - sinc(x))/x, its series near 0")
+sinc    = register("sinc",    _sinc_math, _sinc_slope, numpy=_sinc_numpy, ufuncs=(), mpmath=lambda x: mp.sincpi(x), formula="(cos(pi x) - sinc(x))/x, its series near 0", cmath=_csinc)
 deg2rad = register("deg2rad", math.radians, lambda x, y: _zero(x) + _pi_const(x) / 180, numpy=np.deg2rad, mpmath=mp.radians, formula="pi/180", ufuncs=(np.radians,), aliases=("radians",))
 rad2deg = register("rad2deg", math.degrees, lambda x, y: _zero(x) + 180 / _pi_const(x), numpy=np.rad2deg, mpmath=mp.degrees, formula="180/pi", ufuncs=(np.degrees,), aliases=("degrees",))
 copysign = register("copysign", math.copysign, lambda a, b, y: (sign(a) * _copysign1(b), _zero(b)), numpy=np.copysign, mpmath=lambda a, b: mp.fabs(a) * (1 if b >= 0 else -1), formula="(sign(x1) sign(x2), 0)", nonsmooth=lambda a, b: a == 0 or b == 0)

@@ -7,6 +7,7 @@ complex point (the holomorphy check and the Wirtinger derivatives)."""
 from __future__ import annotations
 
 import cmath
+import re
 
 import mpmath as mp
 import numpy as np
@@ -56,10 +57,11 @@ def rel(got: complex, want: complex) -> float:
 def test_the_table_says_which_rows_take_complex_values():
     assert HOLOMORPHIC == sorted(
         "exp expm1 exp2 ln log2 log10 log1p sqrt sin cos tan arcsin arccos arctan sinh cosh "
-        "tanh arcsinh arccosh arctanh square expit".split()
+        "tanh arcsinh arccosh arctanh square expit sinc".split()
     )
     assert R_LINEAR == ["abs", "angle", "conj", "imag", "real"]
     assert "floor" in REFUSED and "cbrt" in REFUSED and "maximum" in REFUSED
+    assert "logaddexp" in REFUSED
 
 
 @pytest.mark.parametrize(("name", "z"), CASES)
@@ -205,7 +207,8 @@ def test_mpc_keeps_its_precision_through_arithmetic_and_rows():
 @pytest.mark.parametrize("name", REFUSED)
 def test_rows_that_are_not_holomorphic_refuse_complex_values(name):
     rule = CORE[name]
-    msg = rf"{name}\(\) takes real numbers only, got a complex value .*{name} is not holomorphic"
+    why = re.escape(rule.complex_refusal[:40]) if rule.complex_refusal else f"{name} is not holo"
+    msg = rf"{name}\(\) takes real numbers only, got a complex value .*{why}"
     args = [1.5 + 0.5j] + [0.7] * (rule.arity - 1)
     kinds = [
         args,
@@ -217,6 +220,36 @@ def test_rows_that_are_not_holomorphic_refuse_complex_values(name):
     for xs in kinds:
         with pytest.raises(TypeError, match=msg):
             rule.fn(*xs)
+
+
+def test_cbrt_and_logaddexp_refuse_complex_as_numpy_does_and_say_what_to_write():
+    for call in (lambda: np.cbrt(np.array([1j])), lambda: np.logaddexp(1j, 2.0)):
+        with pytest.raises(TypeError):
+            call()  # NumPy's own: no complex loops
+    with pytest.raises(TypeError, match=r"cbrt is NumPy's real cube root .* write z\*\*\(1/3\)"):
+        np.cbrt(dd.Dual(np.array([-8 + 0j]), np.ones(1, complex)))
+    with pytest.raises(TypeError, match=r"logaddexp takes real numbers only .* ln\(exp\(a\)"):
+        np.logaddexp(dd.Dual(1 + 1j, 1 + 0j), 0.5)
+    with pytest.raises(TypeError, match="logaddexp takes real numbers only"):
+        dd.logaddexp(0.5, mp.mpc(1, 1))
+    z = dd.Dual(-8 + 0j, 1 + 0j) ** (1 / 3)  # the principal cube root, holomorphic
+    assert rel(z.value, 1 + 3**0.5 * 1j) < 1e-15 and rel(z.tangent, z.value / (3 * -8)) < 1e-15
+    with pytest.raises(TypeError, match="numpy.logaddexp2 has no dualdiff rule"):
+        np.logaddexp2(dd.Dual(1.0, 1.0), 0.5)
+
+
+@pytest.mark.parametrize("z", [1e-3 + 1e-3j, 0.3 - 0.2j, -2.5 + 1j, 1e5 + 0.5j, 7.5 - 3j, 0j])
+def test_sinc_is_holomorphic_as_numpy_defines_it_for_complex(z):
+    """np.sinc(z) = sin(πz)/(πz): the series near 0, Re z reduced mod 2 far out (1e5 + 0.5j)."""
+    with mp.workdps(50):
+        x = mpc(z)
+        want = [complex(mp.diff(mp.sincpi, x, k)) for k in (0, 1, 2)]
+    f = dd.derivative(np.sinc)
+    assert rel(dd.sinc(z), want[0]) < 1e-15 and rel(complex(np.sinc(z)), want[0]) < 1e-10
+    assert rel(f.prime(z), want[1]) < 1e-14
+    assert rel(f.prime.prime(z), want[2]) < 1e-12
+    d = np.sinc(dd.Dual(np.array([z, 0.5j]), np.ones(2, complex)))
+    assert rel(d.tangent[0], want[1]) < 1e-14 and d.value.dtype == np.complex128
 
 
 def test_numpy_functions_without_a_complex_rule_refuse_complex_duals():
