@@ -34,6 +34,18 @@ from .multivariate import (
 from .rules import FUNCTIONS, RULES, Domain, Rule, register, unregister
 from .validate import ValidationReport, validate
 
+#: names served by dualdiff.sparse (which needs SciPy), imported on first use
+_SPARSE = ("SparseHessian", "SparseJacobian", "hessian_sparsity", "sparsity")
+
+
+def __getattr__(name: str) -> object:
+    if name in _SPARSE:
+        from . import sparse
+
+        return getattr(sparse, name)
+    raise AttributeError(f"module 'dualdiff' has no attribute {name!r}")
+
+
 if _arithmetic.speedups is None:  # no compiled core: the same shortcuts in Python
     _fastpaths.install(Dual)
 

@@ -20,7 +20,7 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from .directions import Directions
+from .directions import Directions, Tangent
 from .dual import ASSIGN, Dual, make, shape_of
 from .kinds import is_mpf
 
@@ -57,6 +57,8 @@ def zeros_in_layout(shape: tuple[int, ...], like: Any) -> Any:
         return make(zeros_in_layout(shape, like._v), zeros_in_layout(shape, like._t), like._tag)
     if type(like) is Directions:
         return Directions(_zeros((like.k, *shape), like.array))
+    if isinstance(like, Tangent):  # another tangent kind (a sparsity pattern) makes its own
+        return like.zeros(shape)
     return _zeros(shape, like)
 
 
@@ -69,6 +71,8 @@ def _zeros(shape: tuple[int, ...], like: Any) -> Any:
 
 def _writable_tangent(d: Dual) -> Any:
     t = d._t
+    if isinstance(t, Tangent) and type(t) is not Directions:
+        return t  # immutable: an assignment makes a new one
     a = t.array if type(t) is Directions else t
     if type(a) is _NDARRAY and _owned(a) and a.flags.writeable:
         return t
@@ -92,7 +96,7 @@ def _copy_part(x: Any) -> Any:
         return make(*copies(x), x._tag)
     if type(x) is Directions:
         return Directions(np.array(x.array))
-    return np.array(x) if isinstance(x, _NDARRAY) else x
+    return np.array(x) if isinstance(x, _NDARRAY) else x  # other Tangents are immutable
 
 
 def assign(d: Dual, idx: Any, item: Any) -> None:
@@ -132,6 +136,10 @@ def _put(c: Any, idx: Any, item: Any) -> Any:
         c = own(make(c, zeros_in_layout(shape_of(c), item._t), item._tag))
         assign(c, idx, item)
         return c
+    if isinstance(item, Tangent) and not isinstance(c, Tangent):  # c holds a zero tangent
+        c = item.zeros(np.shape(c)) if type(item) is not Directions else c
+    if isinstance(c, Tangent) and type(c) is not Directions:
+        return c.assigned(idx, item)
     if type(c) is Directions:
         key = idx if isinstance(idx, tuple) else (idx,)
         if type(item) is Directions:

@@ -30,6 +30,12 @@ _INF = math.inf
 # --- the NaN policy: 0·∞ = 0 ---------------------------------------------------------------------
 
 
+#: tangent kinds that take over their products with slopes, by type: ``f(s, t)`` gives
+#: ``s·t`` (filled by dualdiff.sparse.pattern: a sparsity pattern keeps its entries whatever the
+#: slope's number, and a pattern in the slope's place multiplies as a second-order pattern)
+SPECIAL: dict[type, Callable[[Any, Any], Any]] = {}
+
+
 def _raw(x: Any, nd: int) -> Any:
     """The numbers of a factor, a Directions padded to value ndim ``nd`` so that it broadcasts."""
     return padded(x.array, nd) if type(x) is Directions else x
@@ -69,6 +75,10 @@ def scale(s: Any, t: Any) -> Any:
     """
     if is_dual(s) or is_dual(t):
         return s * t  # each level of a nested number applies the policy in its own products
+    if SPECIAL:
+        special = SPECIAL.get(type(s)) or SPECIAL.get(type(t))
+        if special is not None:
+            return special(s, t)
     ks, kt = is_scalar(s), is_scalar(t)
     if ks and kt:
         r = s * t
@@ -140,6 +150,8 @@ def lincomb(*terms: tuple[Any, Any]) -> Any:
         return scale(s2, t2) if t1 is None else scale(s1, t1)
     if is_dual(t1) or is_dual(s1) or is_dual(t2) or is_dual(s2):
         return s1 * t1 + s2 * t2  # nested: each level applies the policy in its own products
+    if SPECIAL and any(type(x) in SPECIAL for x in (s1, t1, s2, t2)):
+        return scale(s1, t1) + scale(s2, t2)
     if is_scalar(t1) and is_scalar(t2) and is_scalar(s1) and is_scalar(s2):
         r = s1 * t1 + s2 * t2
         if r == r:

@@ -38,7 +38,15 @@ def padded(a: Any, ndim: int) -> Any:
     return a.reshape((a.shape[0],) + (1,) * extra + a.shape[1:])
 
 
-class Directions:
+class Tangent:
+    """Base of the tangents that are not arrays: :class:`Directions` (k dense directions) and
+    :class:`dualdiff.sparse.pattern.Pattern` (which inputs each entry depends on). A Dual takes
+    one as its tangent as it is; it has the value's ``shape``."""
+
+    __slots__ = ()
+
+
+class Directions(Tangent):
     """A tangent holding k directions: ``array`` has a first axis of k, then the value's shape.
 
     >>> import numpy as np

@@ -23,7 +23,7 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from .directions import Directions
+from .directions import Directions, Tangent
 from .kinds import base_value, is_complex, set_dual_class
 from .ndarray_methods import NdarrayMethods
 
@@ -169,7 +169,7 @@ def _component(x: Any, what: str) -> Any:
             return x
         if x.dtype == object and all(isinstance(e, (_MPF, _MPC, float, int)) for e in x.flat):
             return x  # mpf (mpc) numbers, at mpmath's precision
-    elif isinstance(x, Directions) and what == "tangent":
+    elif isinstance(x, Tangent) and what == "tangent":
         return x
     elif isinstance(x, (list, tuple)):
         a = np.asarray(x)
@@ -228,7 +228,7 @@ class Dual(*_BASES):
             )
         vshape = v.shape if isinstance(v, Dual) else np.shape(v)
         tshape = t.shape if isinstance(t, Dual) else np.shape(t)
-        if isinstance(t, Directions):
+        if isinstance(t, Tangent):
             if t.shape != tuple(vshape):
                 raise ValueError(
                     f"Dual tangent directions have value shape {t.shape}, expected {vshape}"
@@ -459,7 +459,7 @@ def is_constant(x: Any) -> bool:
     """A value that may stand beside a Dual as a constant."""
     return (
         type(x) in (float, int, bool, complex)
-        or isinstance(x, (_NDARRAY, np.generic, _MPF, _MPC, Dual, Directions, numbers.Number))
+        or isinstance(x, (_NDARRAY, np.generic, _MPF, _MPC, Dual, Tangent, numbers.Number))
         or (hasattr(x, "__array_ufunc__") and hasattr(x, "shape"))
     )
 
@@ -481,7 +481,7 @@ def parts(x: Any, tag: int) -> tuple[Any, Any]:
 
 
 def shape_of(x: Any) -> tuple[int, ...]:
-    return x.shape if isinstance(x, (Dual, Directions)) else np.shape(x)
+    return x.shape if isinstance(x, (Dual, Tangent)) else np.shape(x)
 
 
 def fit(t: Any, value: Any) -> Any:

@@ -325,10 +325,18 @@ def jacobian(
     *,
     argnums: int | tuple[int, ...] | None = None,
     has_aux: bool = False,
+    sparse: bool = False,
+    sparsity: Any = None,
 ) -> Any:
     """The Jacobian of ``F`` at ``x``: shape ``F(x).shape + x.shape`` (``(m, n)`` for vectors);
     for a structured ``x`` (:func:`gradient`), the same structure with leaves
     ``F(x).shape + leaf.shape``.
+
+    ``sparse=True``: a ``scipy.sparse.csr_matrix`` of shape ``(F(x).size, x.size)`` (entries in
+    C order), from one pass of one direction per colour of the detected pattern
+    (:class:`dualdiff.sparse.SparseJacobian`); ``sparsity=``: a pattern of your own instead of
+    detection. Detection and colouring run on the first call for a function object and input
+    shape and are reused after (the pattern is the one at that first point).
 
     >>> import numpy as np
     >>> W = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
@@ -337,7 +345,9 @@ def jacobian(
            [3., 4.],
            [5., 6.]])
     """
-    value, J = value_and_jacobian(F, x, chunk, argnums=argnums, has_aux=has_aux)
+    value, J = value_and_jacobian(
+        F, x, chunk, argnums=argnums, has_aux=has_aux, sparse=sparse, sparsity=sparsity
+    )
     return (J, value[1]) if has_aux else J
 
 
@@ -348,6 +358,8 @@ def value_and_jacobian(
     *,
     argnums: int | tuple[int, ...] | None = None,
     has_aux: bool = False,
+    sparse: bool = False,
+    sparsity: Any = None,
 ) -> tuple[Any, Any]:
     """``(F(x), jacobian(F, x))`` from the same evaluations (``argnums``, ``has_aux``: as
     :func:`value_and_grad`).
@@ -357,6 +369,8 @@ def value_and_jacobian(
     (array([1., 9.]), array([[2., 0.],
            [0., 6.]]))
     """
+    if sparse or sparsity is not None:
+        return _sparse("SparseJacobian", F, x, chunk, argnums, has_aux, sparsity, "jacobian")
     if argnums is not None or has_aux:
         g, point, aux = _options(F, x, argnums, has_aux, "jacobian")
         value, J = value_and_jacobian(g, point, chunk)
@@ -380,6 +394,8 @@ def hessian(
     chunk: int | None = None,
     *,
     argnums: int | tuple[int, ...] | None = None,
+    sparse: bool = False,
+    sparsity: Any = None,
 ) -> Any:
     """The Hessian of a scalar ``f`` at ``x``: shape ``x.shape + x.shape`` ((n, n) for a
     vector), symmetric; for a structured ``x``, a structure of structures (``H[i][j]`` has shape
@@ -388,11 +404,18 @@ def hessian(
     Forward over forward: the Jacobian (one direction per pass) of the gradient (vector mode,
     ``chunk`` directions per pass); tags keep the two levels apart.
 
+    ``sparse=True``: a symmetric ``scipy.sparse.csr_matrix`` (n, n), one Hessian-vector product
+    per colour of a star colouring of the detected pattern
+    (:class:`dualdiff.sparse.SparseHessian`); ``sparsity=``: a pattern of your own. Prepared on
+    the first call for a function object and input shape, reused after.
+
     >>> import numpy as np
     >>> hessian(lambda x: x[0]**2 * x[1] + x[1]**3, [1.0, 2.0])
     array([[ 4.,  2.],
            [ 2., 12.]])
     """
+    if sparse or sparsity is not None:
+        return _sparse("SparseHessian", f, x, chunk, argnums, False, sparsity, "hessian")
     if argnums is not None:
         g, point, _ = _options(f, x, argnums, False, "hessian")
         return _per_argument(hessian(g, point, chunk), point, 2)
@@ -404,6 +427,32 @@ def hessian(
     x = _vector(x, "hessian")
     h = jacobian(lambda y: gradient(f, y, chunk), x, chunk=1)
     return (h + np.swapaxes(h, -1, -2)) / 2
+
+
+def _sparse(
+    kind: str,
+    f: Callable[..., Any],
+    x: Any,
+    chunk: Any,
+    argnums: Any,
+    has_aux: bool,
+    sparsity: Any,
+    who: str,
+) -> Any:
+    """``jacobian``/``hessian`` with ``sparse=True``: the prepared object's result."""
+    if chunk is not None or argnums is not None or has_aux:
+        raise TypeError(
+            f"{who}(sparse=True) takes neither chunk (one direction per colour), argnums nor "
+            "has_aux; differentiate a function of one array"
+        )
+    if not isinstance(x, np.ndarray | list | tuple | float | int):
+        raise TypeError(f"{who}(sparse=True) needs x as an array, got {type(x).__name__}")
+    from .sparse import derivatives
+
+    prepared = derivatives.prepared(getattr(derivatives, kind), f, as_input(x, who), sparsity)
+    if kind == "SparseJacobian":
+        return prepared.value_and_jacobian(as_input(x, who))
+    return prepared(as_input(x, who))
 
 
 def _unravel_square(H: Any, unravel: Callable[[Any], Any], n: int) -> Any:

@@ -39,6 +39,14 @@ except ImportError as exc:
     assert "pip install" in str(exc) and "dualdiff-ad[scipy]" in str(exc), exc
 else:
     raise AssertionError("dualdiff.scipy imported without SciPy")
+for use in (lambda: dd.sparsity(np.sin, np.ones(3)),
+            lambda: dd.jacobian(np.sin, np.ones(3), sparse=True)):
+    try:
+        use()
+    except ImportError as exc:
+        assert "pip install" in str(exc) and "dualdiff-ad[scipy]" in str(exc), exc
+    else:
+        raise AssertionError("sparse derivatives ran without SciPy")
 assert not any(m == "scipy" or m.startswith("scipy.") for m in sys.modules)
 print("ok")
 """
