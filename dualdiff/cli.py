@@ -7,7 +7,10 @@
     dualdiff "tanh(x)" --plot tanh.png --range -3 3 --order 2 --at -1 0.5
 
 Values may start with ``-`` in any float syntax (``--at -1e-5 -.5``, ``--range -1E+3 1``), and
-so may the expression (``"-x**2"``). With several variables, ``--order n`` gives every partial
+so may the expression (``"-x**2"``). A complex point in Python's syntax (``--at 1+2j``,
+``"(1+2j)"``, ``-2j``, ``z=1-1j``) gives the complex derivative f'(z) of a holomorphic f
+(``--validate``: against mpmath on ``mpc``); where f is not holomorphic the command says so and
+exits 1. With several variables, ``--order n`` gives every partial
 derivative of order n, mixed ones included (for n = 2, the whole Hessian). ``--plot`` draws f
 and its derivative of order ``--order``; with ``--at`` it also marks and prints those points.
 
@@ -20,6 +23,7 @@ traceback reaches the user.
 from __future__ import annotations
 
 import argparse
+import cmath
 import json
 import math
 import os
@@ -31,7 +35,7 @@ from typing import Any
 import mpmath
 
 from . import table
-from .api import derivative
+from .api import Derivative
 from .cli_output import UsageError, plot, print_table, pyplot, say
 from .errors import DomainError
 from .expr import Expression, ExpressionError, parse
@@ -83,7 +87,11 @@ parser = _Parser(
 )
 parser.add_argument("expr", nargs="?", help="expression, e.g. 'x**2*sin(x)' (no EXPR: a demo)")
 parser.add_argument(
-    "--at", nargs="+", metavar="POINT", help="points: 0.5 -1e-3 2, or x=1,y=2 for several variables"
+    "--at",
+    nargs="+",
+    metavar="POINT",
+    help="points: 0.5 -1e-3 2, or x=1,y=2 for several variables; complex as 1+2j or (1+2j) "
+    "(f'(z) of a holomorphic f)",
 )
 parser.add_argument(
     "--order",
@@ -120,18 +128,25 @@ def _protect(argv: Sequence[str]) -> list[str]:
     ]
 
 
-def _number(text: str, what: str) -> float:
+def _number(text: str, what: str) -> float | complex:
+    """A real value as a float; a complex one in Python's syntax (1+2j, (1+2j), -2j) as a
+    complex."""
     text = text.strip()
     try:
-        v = float(text)
+        v: float | complex = float(text)
     except ValueError:
-        raise UsageError(f"bad --at value {text!r}: {what} must be a number") from None
-    if not math.isfinite(v):
+        try:
+            v = complex(text)
+        except ValueError:
+            raise UsageError(
+                f"bad --at value {text!r}: {what} must be a number (real, or complex as 1+2j)"
+            ) from None
+    if not cmath.isfinite(v):
         raise UsageError(f"bad --at value {text!r}: {what} must be finite")
     return v
 
 
-def _points(at: Sequence[str], variables: tuple[str, ...]) -> list[tuple[float, ...]]:
+def _points(at: Sequence[str], variables: tuple[str, ...]) -> list[tuple[float | complex, ...]]:
     points = []
     for item in at:
         if "=" not in item:
@@ -143,7 +158,7 @@ def _points(at: Sequence[str], variables: tuple[str, ...]) -> list[tuple[float, 
                 )
             points.append((_number(item, variables[0]),))
             continue
-        given: dict[str, float] = {}
+        given: dict[str, float | complex] = {}
         for part in item.split(","):
             name, _, value = part.partition("=")
             name = unicodedata.normalize("NFKC", name.strip())  # as Python reads names
@@ -228,6 +243,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.plot is not None and several:
         raise UsageError("--plot draws functions of one variable")
     points = _points(args.at, variables) if args.at is not None else []
+    if args.plot is not None and any(isinstance(c, complex) for p in points for c in p):
+        raise UsageError("--plot draws real functions of a real variable: no complex --at points")
     wrts = partial_orders(len(variables), args.order, mixed=True)
     _check_work(expr, args, len(points), len(variables), wrts)
     plt = None
@@ -242,17 +259,19 @@ def _run(args: argparse.Namespace) -> int:
         if plt is None:
             return 1
     fn = expr if expr.variables else _constant(expr)
-    f = derivative(fn)
+    f = Derivative(fn, name="f")
     derivs = [_derivative(f, w, several) for w in wrts]
     labels = [_label(w, variables) for w in wrts]
     results = []
     for p in points:  # domain errors and overflow first, before any mpmath work
-        value = float(fn(*p))
-        if not math.isfinite(value):
+        number = complex if any(isinstance(c, complex) for c in p) else float
+        value = number(fn(*p))
+        if not cmath.isfinite(value):
             at = ", ".join(f"{v} = {c!r}" for v, c in zip(variables, p, strict=True))
             raise OverflowError(f"f = {value} at {at}")
         row: dict[str, Any] = {"at": dict(zip(variables, p, strict=True)), "f": value}
-        row["derivatives"] = {lab: float(d(*p)) for lab, d in zip(labels, derivs, strict=True)}
+        row["derivatives"] = {lab: _at_complex(d, p, number, expr.text)
+                              for lab, d in zip(labels, derivs, strict=True)}  # fmt: skip
         if several and args.order == 2:
             row["hessian"] = _hessian(row["derivatives"], wrts, labels, len(variables))
         results.append(row)
@@ -272,7 +291,7 @@ def _run(args: argparse.Namespace) -> int:
         written = plot(plt, f, d, expr, variables[0], args, results, labels[0])
     if args.json:
         # strict JSON: a round trip turns inf and nan into the strings "Infinity", "NaN"
-        clean = json.loads(json.dumps(results), parse_constant=str)
+        clean = json.loads(json.dumps(_complex_as_pairs(results)), parse_constant=str)
         out: dict[str, Any] = {"expression": expr.text, "variables": list(variables),
                                "order": args.order, "points": clean}  # fmt: skip
         if report is not None:
@@ -295,6 +314,28 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _at_complex(d: Callable[..., Any], p: tuple[Any, ...], number: type, text: str) -> Any:
+    """A derivative at the point p, as ``number``; at a complex point, where f is not
+    holomorphic, prime's ValueError becomes a DomainError (exit 1) naming the expression."""
+    try:
+        return number(d(*p))
+    except ValueError as exc:
+        if "not holomorphic" not in str(exc):
+            raise
+        raise DomainError(f"f = {text}: {exc}") from None
+
+
+def _complex_as_pairs(x: Any) -> Any:
+    """JSON has no complex numbers: each becomes {"real": ..., "imag": ...}."""
+    if isinstance(x, complex):
+        return {"real": x.real, "imag": x.imag}
+    if isinstance(x, dict):
+        return {k: _complex_as_pairs(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_complex_as_pairs(v) for v in x]
+    return x
+
+
 def _hessian(derivs: dict[str, float], wrts: Sequence[tuple[int, ...]], labels: Sequence[str],
              n: int) -> list[list[float]]:  # fmt: skip
     """The symmetric matrix of second partials from its distinct entries."""
@@ -305,7 +346,7 @@ def _hessian(derivs: dict[str, float], wrts: Sequence[tuple[int, ...]], labels: 
 
 
 def _demo() -> int:
-    f = derivative(lambda x: x**2 * _sin(x))
+    f = Derivative(lambda x: x**2 * _sin(x))
     lines = [
         "f(x) = x**2 * sin(x): f, f' and f'' by dual numbers, f' by mpmath.diff",
         f"{'x':>6} {'f(x)':>22} {'f_prime(x)':>22} {'mpmath_diff':>22} {'f_second(x)':>22}",

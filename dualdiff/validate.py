@@ -7,6 +7,11 @@ step outside the function's domain (``ln`` or ``sqrt`` at 0) a one-sided differe
 neither side works, the point is reported as an edge, never with a nonsense reference. A report
 in which no row could be compared is not ok: nothing was checked.
 
+Complex points (``1+2j``, an ``mpc``) check the complex derivative of a holomorphic f: the
+reference is ``mpmath.diff`` of f on ``mpc`` arguments (differences along the real axis, which for
+a holomorphic f give f'(z)), and dualdiff's side is ``f.prime(z)``, which refuses a function that
+is not holomorphic there (a ``ValueError`` naming the Wirtinger derivatives).
+
 The work is bounded: mpmath's cost grows with the points, the order (each order multiplies the
 working precision) and the digits, so :func:`validate` estimates it first and refuses, with a
 ``ValueError`` saying what to reduce, what would take more than ``work_limit`` seconds (the
@@ -15,6 +20,7 @@ estimate is calibrated on a 2-core machine; ``work_limit=None`` lifts the bound)
 
 from __future__ import annotations
 
+import cmath
 import math
 import numbers
 from collections.abc import Callable, Iterable, Sequence
@@ -46,10 +52,10 @@ class Row:
     where no reference could be formed.
     """
 
-    point: tuple[float, ...]
+    point: tuple[float | complex, ...]
     arg: int
-    dualdiff: float
-    mpmath: Any  # mpf, or None where no reference could be formed
+    dualdiff: float | complex
+    mpmath: Any  # mpf (mpc at a complex point), or None where no reference could be formed
     abs_error: float
     rel_error: float
     ulps: float
@@ -141,28 +147,30 @@ class _OutsideReals(Exception):
     """The function left the reals (or raised) at a point mpmath.diff sampled."""
 
 
-def _mp_function(f: Callable[..., Any], name: str) -> Callable[..., Any]:
-    """f on mpf arguments, refusing results that are not real mpf numbers."""
+def _mp_function(f: Callable[..., Any], name: str, complex_ok: bool = False) -> Callable[..., Any]:
+    """f on mpf arguments, refusing results that are not real mpf numbers (at a complex point,
+    ``complex_ok``: f on mpc arguments, its results mpf or mpc)."""
 
     def g(*args: Any) -> Any:
         try:
             y = f(*args)
         except (DomainError, ValueError, ZeroDivisionError, OverflowError) as exc:
             raise _OutsideReals(str(exc)) from None
-        if isinstance(y, mpmath.mpc):
+        if isinstance(y, mpmath.mpc) and not complex_ok:
             raise _OutsideReals("complex result")
-        if isinstance(y, int | float) and not isinstance(y, bool):
-            if isinstance(y, float):
+        if isinstance(y, int | float | complex) and not isinstance(y, bool):
+            if isinstance(y, float | complex):
                 raise TypeError(
-                    f"validate: {name} returned a float for mpf arguments, so it computes in "
-                    "double precision somewhere (math.sin instead of dd.sin, or a float "
-                    "constant such as math.pi): write it with dualdiff's functions"
+                    f"validate: {name} returned a {type(y).__name__} for mpf arguments, so it "
+                    "computes in double precision somewhere (math.sin instead of dd.sin, or a "
+                    "float constant such as math.pi): write it with dualdiff's functions"
                 )
             y = mpmath.mpf(y)
-        if not isinstance(y, mpmath.mpf):
+        if not isinstance(y, mpmath.mpf | mpmath.mpc):
+            kind = "a real or complex number" if complex_ok else "a real number"
             raise TypeError(
                 f"validate: {name} returned {type(y).__name__} for mpf arguments; it must "
-                "return a real number"
+                f"return {kind}"
             )
         if not mpmath.isfinite(y):
             raise _OutsideReals("non-finite result")
@@ -195,14 +203,15 @@ def _reference(
     step): tiny for smooth functions, larger for a one-sided difference where f is not smooth
     (x·sqrt(x) at 0). It matters where the true derivative is 0.
     """
-    args = tuple(mpmath.mpf(p) for p in point)
+    args = tuple(_mp(p) for p in point)
     try:
         ref = _diff(g, args, orders)
         with mpmath.extradps(20):  # the reference's own error, seen with a finer step
             finer = _diff(g, args, orders)
         return ref, "ok", abs(finer - ref)
     except _OutsideReals:
-        pass
+        if isinstance(dual, complex):  # no domain edge to step back from in the complex plane
+            return None, "edge: f undefined around the point", None
     for direction in (1, -1):
         try:
             ref = _diff(g, args, orders, direction=direction)
@@ -225,6 +234,10 @@ def _reference(
     return None, "edge: f undefined on both sides", None
 
 
+def _mp(p: float | complex) -> Any:
+    return mpmath.mpc(p.real, p.imag) if isinstance(p, complex) else mpmath.mpf(p)
+
+
 def _real(value: Any, what: str, *, positive: bool = False) -> float:
     ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
     v = float(value) if ok else math.nan
@@ -234,18 +247,27 @@ def _real(value: Any, what: str, *, positive: bool = False) -> float:
     return v
 
 
-def _point(p: Any) -> tuple[float, ...]:
+def _coordinate(c: Any) -> float | complex:
+    """A real coordinate as a float; a complex one (complex, NumPy complex, mpc) as a complex."""
+    if isinstance(c, str | bytes):
+        raise TypeError
+    if isinstance(c, complex | np.complexfloating | mpmath.mpc):
+        return complex(c)
+    return float(c)
+
+
+def _point(p: Any) -> tuple[float | complex, ...]:
     several = isinstance(p, Sequence) and not isinstance(p, str)
     coords = p if several or (isinstance(p, np.ndarray) and p.ndim > 0) else (p,)
     try:
-        out = tuple(float(c) for c in coords if not isinstance(c, str | bytes))
-        if len(out) != len(coords) or not out:
+        out = tuple(_coordinate(c) for c in coords)
+        if not out:
             raise ValueError
     except (TypeError, ValueError):
         raise ValueError(
-            f"validate: a point must be a real number or a tuple of them, got {p!r}"
+            f"validate: a point must be a number (real or complex) or a tuple of them, got {p!r}"
         ) from None
-    if not all(math.isfinite(c) for c in out):
+    if not all(cmath.isfinite(c) for c in out):
         raise ValueError(f"validate: points must be finite, got {p!r}")
     return out
 
@@ -264,7 +286,10 @@ def validate(
     """Compare dualdiff's derivatives of ``f`` with ``mpmath.diff`` at ``dps`` digits.
 
     ``points`` holds numbers (one argument) or tuples (several arguments: every partial
-    derivative is checked, argument by argument). ``order=n`` checks the n-th derivative
+    derivative is checked, argument by argument). A complex number among them (``1+2j``,
+    ``mpmath.mpc``) checks the complex derivative f'(z) of a holomorphic f against
+    ``mpmath.diff`` on ``mpc``; where f is not holomorphic, ``f.prime``'s ``ValueError`` (naming
+    the Wirtinger derivatives) is raised. ``order=n`` checks the n-th derivative
     (``mixed=True`` checks every partial of order n, mixed ones included, such as d²f/dxdy). A
     row passes when ``|dualdiff - mpmath| <= rtol·|mpmath| + atol``; the report is ok when
     every row passes and at least one row was compared. Edges compare nothing: points where
@@ -282,6 +307,8 @@ def validate(
     'inf ok'
     >>> validate(dd.ln, [-1.0, -2.0]).ok                  # nothing could be compared
     False
+    >>> validate(lambda z: dd.exp(z) / z, [1 + 2j, -0.5 - 1j]).ok   # f'(z) at complex points
+    True
     >>> hessian = validate(lambda x, y: x**2 * y**3, [(1.0, 2.0)], order=2, mixed=True)
     >>> [(r.wrt, r.dualdiff) for r in hessian.rows]       # 2y³, 6xy², 6x²y
     [((0, 0), 16.0), ((0, 1), 24.0), ((1, 1), 12.0)]
@@ -335,18 +362,27 @@ def _compare(
     wrt: tuple[int, ...], orders: tuple[int, ...], dps: int, rtol: float, atol: float,
 ) -> Row:  # fmt: skip
     nan, i = math.nan, wrt[0]
+    cplx = any(isinstance(c, complex) for c in p)
+    kind = complex if cplx else float
+    mp_f = _mp_function(f, name, complex_ok=cplx)
     try:
-        dual = float(g(*p))
+        dual = kind(g(*p))
     except DomainError as exc:  # fine if mpmath cannot evaluate f there either
+        if cplx:  # a singular point (ln at 0j): differences around it need not fail there
+            return Row(p, i, nan, None, nan, nan, nan, f"edge: {exc}", wrt)
         with mpmath.workdps(dps):
-            ref, _, _ = _reference(_mp_function(f, name), p, orders, nan)
+            ref, _, _ = _reference(mp_f, p, orders, kind(nan))
         status = f"edge: {exc}" if ref is None else "FAIL"
         return Row(p, i, nan, ref, nan, nan, nan, status, wrt)
+    except ValueError as exc:
+        if "not holomorphic" not in str(exc):
+            raise
+        raise ValueError(f"validate: {exc}") from None
     with mpmath.workdps(dps):
-        ref, status, unsure = _reference(_mp_function(f, name), p, orders, dual)
+        ref, status, unsure = _reference(mp_f, p, orders, dual)
         if ref is None:
             return Row(p, i, dual, None, nan, nan, nan, status, wrt)
-        err = abs(mpmath.mpf(dual) - ref)
+        err = abs(_mp(dual) - ref)
         resolved = abs(ref) > 2 * unsure  # the reference is distinguishable from 0
         if not resolved and 2 * unsure > rtol * max(1, abs(dual)) + atol:
             # the differences do not settle (abs'' at 0, hypot's second partials at the
@@ -355,7 +391,8 @@ def _compare(
             return Row(p, i, dual, None, nan, nan, nan, why, wrt)
         if resolved:
             rel = float(err / abs(ref))
-            ulps = float(err) / math.ulp(float(ref)) if math.isfinite(float(ref)) else math.inf
+            size = float(abs(ref))
+            ulps = float(err) / math.ulp(size) if math.isfinite(size) else math.inf
         else:
             rel = ulps = 0.0 if err <= 2 * unsure else math.inf
         ok = err <= rtol * abs(ref) + atol + 2 * unsure

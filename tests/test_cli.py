@@ -1,7 +1,8 @@
-"""The command line: every option and every error path, through main(argv) and a real process."""
+"""The command line: every option and every error path, through cli.main(argv) and a real process."""
 
 from __future__ import annotations
 
+import cmath
 import json
 import math
 import re
@@ -444,3 +445,54 @@ def test_undecodable_bytes_in_a_real_process():
                          env={**os.environ, "LC_ALL": "C.UTF-8"})  # fmt: skip
     assert bad.returncode == 2 and b"Traceback" not in bad.stderr
     assert b"unreadable character U+DCFF" in bad.stderr
+
+
+# --- complex points ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("token", ["1+2j", "(1+2j)", " 1+2J", "1.0+2e0j"])
+def test_a_complex_point_gives_the_complex_derivative(capsys, token):
+    assert cli.main(["exp(z)/z", "--at", token, "--json", "--validate"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    (row,) = out["points"]
+    assert row["at"] == {"z": {"real": 1.0, "imag": 2.0}}
+    want = cmath.exp(1 + 2j) * (1 + 2j - 1) / (1 + 2j) ** 2
+    got = row["derivatives"]["f'(z)"]
+    assert abs(complex(got["real"], got["imag"]) - want) < 1e-15 * abs(want)
+    assert out["ok"] and row["status"]["f'(z)"] == "ok" and row["rel_error"]["f'(z)"] < 1e-15
+
+
+def test_complex_points_in_all_four_quadrants_with_validate(capsys):
+    argv = ["sin(z)*z**2", "--order", "2", "--at", "1+1j", "-1+0.5j", "-2-1j", "0.5-3j", "-.5",
+            "--validate"]  # fmt: skip
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.count(" ok") == 5 and "(-2-1j)" in out and "mpmath f''(z)" in out
+    assert cli.main(["x*y + exp(x*y)", "--at", "x=1-1j,y=-2j", "--validate"]) == 0
+    assert capsys.readouterr().out.count(" ok") == 2
+
+
+def test_a_function_that_is_not_holomorphic_exits_1_saying_so(capsys):
+    assert cli.main(["abs(z)**2", "--at", "1+2j"]) == 1
+    err = capsys.readouterr().err
+    assert "f = abs(z)**2: f.prime at complex z = (1+2j): f is not holomorphic there" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["z", "--at", "1+2i"], "z must be a number (real, or complex as 1+2j)"),
+        (["z", "--at", "infj"], "z must be finite"),
+        (["z", "--at", "1j", "--plot", "p.png", "--range", "0", "1"], "no complex --at points"),
+    ],
+)
+def test_bad_complex_points_exit_2(capsys, argv, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_complex_singular_point_exits_1(capsys):
+    assert cli.main(["ln(z)", "--at", "0j"]) == 1
+    assert "ln(z) is not defined at z = 0j" in capsys.readouterr().err

@@ -172,7 +172,9 @@ def test_bad_arguments_are_a_value_error_naming_them(kwargs, name, value):
 def test_bad_points_are_refused_by_name():
     with pytest.raises(ValueError, match=r"points must be finite, got nan"):
         validate(dd.sin, [1.0, math.nan])
-    with pytest.raises(ValueError, match=r"a point must be a real number .* got 'a'"):
+    with pytest.raises(
+        ValueError, match=r"a point must be a number \(real or complex\) .* got 'a'"
+    ):
         validate(dd.sin, ["a"])
     with pytest.raises(TypeError, match="points must be a list"):
         validate(dd.sin, 1.0)
@@ -269,3 +271,55 @@ def test_huge_arguments_get_a_step_that_is_not_lost_in_rounding():
     assert report.ok and [r.status for r in report.rows] == ["ok", "ok", "ok"]
     assert [r.dualdiff for r in report.rows] == [2e300 / 3, -2e200, 1e-323]
     assert abs(report.rows[0].mpmath / (mpmath.mpf(2e300) / 3) - 1) < 1e-16
+
+
+# --- complex points: f'(z) of a holomorphic f against mpmath.diff on mpc ------------------------
+
+QUADRANT_POINTS = [0.7 + 0.4j, -0.7 + 0.4j, -0.7 - 0.4j, 0.7 - 0.4j, mpmath.mpc(1.3, 2.1),
+                   np.complex128(-2.2 - 1.1j)]  # fmt: skip
+HOLOMORPHIC = sorted(n for n, r in dd.RULES.items() if r.complex == "holomorphic")
+
+
+@pytest.mark.parametrize("name", HOLOMORPHIC)
+def test_complex_points_check_every_holomorphic_row(name):
+    """Each holomorphic row at points in all four quadrants: f' and f'' against mpmath."""
+    fn = dd.RULES[name].fn
+    for order in (1, 2):
+        report = validate(fn, QUADRANT_POINTS, dps=40, order=order, rtol=1e-12)
+        assert report.ok and report.compared == len(QUADRANT_POINTS), str(report)
+        assert all(isinstance(r.dualdiff, complex) and isinstance(r.mpmath, mpmath.mpc)
+                   for r in report.rows)  # fmt: skip
+
+
+def test_complex_points_in_a_composite_and_with_several_arguments():
+    f = lambda z: dd.exp(z) * dd.sin(z) / (1 + z * z) + dd.ln(z) ** 2
+    report = validate(f, QUADRANT_POINTS, dps=50)
+    assert report.ok and report.max_rel_error < 1e-14, str(report)
+    g = lambda x, z: x * dd.exp(z) + z**3  # a real and a complex argument: every partial
+    report = validate(g, [(0.5, 1 + 2j), (-1.5, -0.3 - 0.8j)])
+    assert report.ok and len(report.rows) == 4, str(report)
+    assert "(1+2j)" in str(report)
+
+
+def test_a_planted_wrong_rule_fails_at_complex_points_too():
+    wrong = dd.register("test_wrong_csin", math.sin, lambda x, y: dd.cos(x) * (1 + 1e-9),
+                        mpmath=mpmath.sin, cmath=__import__("cmath").sin)  # fmt: skip
+    try:
+        report = validate(wrong, [0.3 + 0.2j, -1 - 1j])
+        assert not report.ok and all(r.status == "FAIL" for r in report.rows)
+        assert 5e-10 < report.max_rel_error < 2e-9
+    finally:
+        dd.unregister("test_wrong_csin")
+
+
+def test_a_function_that_is_not_holomorphic_is_refused_with_primes_message():
+    with pytest.raises(ValueError, match=r"validate: .*not holomorphic there.*∂f/∂z̄"):
+        validate(lambda z: z * dd.conj(z), [1 + 2j])
+    with pytest.raises(ValueError, match="not holomorphic"):
+        validate(lambda z: abs(z), [0.5 - 1j])
+
+
+def test_complex_singular_points_are_edges():
+    report = validate(dd.ln, [0j, -1 + 1j])
+    assert [r.status.split(":")[0] for r in report.rows] == ["edge", "ok"]
+    assert report.ok and report.compared == 1
