@@ -150,10 +150,16 @@ def gradient(
     *,
     argnums: int | tuple[int, ...] | None = None,
     has_aux: bool = False,
+    sparse: bool = False,
 ) -> Any:
     """The gradient of a scalar function ``f`` at ``x``, shaped like ``x``: a vector (n,), an
     array of any shape, a number, or a structure of them (:mod:`dualdiff.trees`: dicts, lists,
     tuples and namedtuples of numbers and arrays; a flat list of numbers is a vector).
+
+    ``sparse=True``: every intermediate carries only the derivatives it has (scipy.sparse
+    rows), so a sum of terms that each depend on a few inputs (Rosenbrock, a chain, pairwise
+    interactions) costs in proportion to the nonzeros, not n directions per operation; x an
+    array of any shape; needs SciPy.
 
     >>> import numpy as np
     >>> gradient(lambda x: np.sum(x**2) + x[0] * x[1], [1.0, 2.0, 3.0])
@@ -162,7 +168,7 @@ def gradient(
     {'W': array([[6., 6.],
            [6., 6.]]), 'b': np.float64(4.0)}
     """
-    value, g = value_and_grad(f, x, chunk, argnums=argnums, has_aux=has_aux)
+    value, g = value_and_grad(f, x, chunk, argnums=argnums, has_aux=has_aux, sparse=sparse)
     return (g, value[1]) if has_aux else g
 
 
@@ -173,6 +179,7 @@ def value_and_grad(
     *,
     argnums: int | tuple[int, ...] | None = None,
     has_aux: bool = False,
+    sparse: bool = False,
 ) -> tuple[Any, Any]:
     """``(f(x), gradient(f, x))`` from the same evaluations (what optimizers ask for).
 
@@ -186,6 +193,12 @@ def value_and_grad(
     >>> value_and_grad(lambda w, b, data: w * data + b, (2.0, 1.0, 3.0), argnums=(0, 1))
     (7.0, (np.float64(3.0), np.float64(1.0)))
     """
+    if sparse:
+        if chunk is not None or argnums is not None or has_aux:
+            raise TypeError("gradient(sparse=True) takes neither chunk, argnums nor has_aux")
+        from .sparse.derivatives import sparse_value_and_grad
+
+        return sparse_value_and_grad(f, x)
     if argnums is not None or has_aux:
         g, point, aux = _options(f, x, argnums, has_aux, "gradient")
         value, grad = value_and_grad(g, point, chunk)
@@ -471,10 +484,13 @@ def _unravel_square(H: Any, unravel: Callable[[Any], Any], n: int) -> Any:
     return out
 
 
-def hvp(f: Callable[..., Any], x: Any, v: Any, chunk: int | None = None) -> Any:
+def hvp(
+    f: Callable[..., Any], x: Any, v: Any, chunk: int | None = None, *, sparse: bool = False
+) -> Any:
     """The Hessian of a scalar ``f`` at ``x`` times ``v`` (shaped like ``x``), without the
     Hessian: the derivative of the gradient in the direction v, forward over forward, at about
-    the cost of one gradient (of Duals that carry one more tangent).
+    the cost of one gradient (of Duals that carry one more tangent); ``sparse=True``: of a
+    sparse gradient (:func:`gradient`).
 
     >>> import numpy as np
     >>> hvp(lambda x: x[0]**2 * x[1] + x[1]**3, [1.0, 2.0], [1.0, 0.0])   # H @ e0
@@ -486,12 +502,14 @@ def hvp(f: Callable[..., Any], x: Any, v: Any, chunk: int | None = None) -> Any:
         vflat, _ = trees.ravel(v, "v")
         if np.shape(vflat) != np.shape(flat):
             raise ValueError(f"hvp: v has {np.size(vflat)} entries, x has {np.size(flat)}")
-        return unravel(hvp(lambda p: f(unravel(p)), flat, vflat, chunk))
+        return unravel(hvp(lambda p: f(unravel(p)), flat, vflat, chunk, sparse=sparse))
     x = _vector(x, "hvp")
     v = as_input(v, "hvp")
     if np.shape(v) != np.shape(base_value(x)):
         raise ValueError(f"hvp: v has shape {np.shape(v)}, x has shape {np.shape(base_value(x))}")
-    return jvp(lambda y: gradient(f, y, chunk), x, v)[1]
+    if sparse and chunk is not None:
+        raise TypeError("hvp(sparse=True) takes no chunk")
+    return jvp(lambda y: gradient(f, y, chunk, sparse=sparse), x, v)[1]
 
 
 def jvp(F: Callable[..., Any], x: Any, v: Any) -> tuple[Any, Any]:

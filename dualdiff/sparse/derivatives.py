@@ -25,9 +25,15 @@ from ..directions import Directions
 from ..dual import Dual, make, new_tag
 from ..kinds import base_value, is_complex
 from . import coloring
-from .pattern import Pattern, identity
+from .pattern import Pattern, SparseTangent, identity
 
-__all__ = ["SparseHessian", "SparseJacobian", "hessian_sparsity", "sparsity"]
+__all__ = [
+    "SparseHessian",
+    "SparseJacobian",
+    "hessian_sparsity",
+    "sparse_value_and_grad",
+    "sparsity",
+]
 
 
 def _point(x: Any, who: str) -> Any:
@@ -93,6 +99,40 @@ def hessian_sparsity(f: Callable[[Any], Any], x: Any) -> Any:
     i, j = np.divmod(pairs.m.indices.astype(np.int64), n)
     H = sp.csr_matrix((np.ones(len(i), dtype=np.bool_), (i, j)), shape=(n, n))
     return (H + H.T).tocsr()
+
+
+def sparse_value_and_grad(f: Callable[[Any], Any], x: Any) -> tuple[Any, Any]:
+    """``(f(x), ∇f(x))`` with sparse tangents: each entry of every intermediate carries the
+    derivatives it has (a :class:`SparseTangent`), so a sum of terms that each depend on a few
+    inputs costs in proportion to the nonzeros, not n per operation. ``x`` may be a Dual of an
+    outer differentiation (``hvp`` takes the derivative of this gradient along v).
+
+    >>> import numpy as np
+    >>> sparse_value_and_grad(lambda x: np.sum(x[1:] * x[:-1]), np.array([1.0, 2.0, 3.0]))
+    (np.float64(8.0), array([2., 4., 2.]))
+    """
+    x = as_input(x, "gradient")
+    b = base_value(x)
+    if is_complex(x) or np.asarray(b).dtype.kind != "f":
+        raise TypeError("gradient(sparse=True) takes a real float array point")
+    shape = np.shape(b)
+    tag = new_tag()
+    value, t = split_result(f(make(x, identity(shape, values=True), tag)), tag, "gradient")
+    if np.size(base_value(value)) != 1 or np.shape(base_value(value)):
+        raise TypeError(
+            f"gradient needs f to return a scalar, got shape {np.shape(base_value(value))}: "
+            "use dd.jacobian"
+        )
+    return value, _dense_gradient(t, shape)
+
+
+def _dense_gradient(t: Any, shape: tuple[int, ...]) -> Any:
+    """A scalar's sparse tangent (one row) as a dense gradient of x's shape, at every level."""
+    if isinstance(t, Dual):
+        return make(_dense_gradient(t._v, shape), _dense_gradient(t._t, shape), t._tag)
+    if type(t) is SparseTangent:
+        return t.m.toarray().reshape(shape)
+    return np.zeros(shape)  # f did not depend on x
 
 
 def _pattern_arg(pattern: Any, shape: tuple[int, int], who: str) -> Any:
@@ -207,7 +247,7 @@ class SparseHessian:
         return f"<SparseHessian {self.n}×{self.n}, {nnz} nonzeros, {self.ncolors} colours>"
 
     def __call__(self, x: Any) -> Any:
-        from ..multivariate import hvp
+        from ..multivariate import hvp  # (multivariate imports this module lazily)
 
         x = _point(x, "SparseHessian")
         if x.shape != self.shape_in:
@@ -217,7 +257,7 @@ class SparseHessian:
         B = np.zeros((self.n, max(self.ncolors, 1)))
         for c in range(self.ncolors):
             s = (self.colors == c).astype(np.float64).reshape(self.shape_in)
-            B[:, c] = np.ravel(hvp(self.f, x, s))
+            B[:, c] = np.ravel(hvp(self.f, x, s, sparse=True))
         return coloring.decompress_symmetric(B, self.pattern, self.colors)
 
 

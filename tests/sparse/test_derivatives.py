@@ -240,3 +240,54 @@ def test_clear_errors():
         SparseJacobian(np.sin, x)(np.ones(5))
     with pytest.raises(TypeError, match="hessian_sparsity needs a scalar f"):
         hessian_sparsity(lambda v: v**2, x)
+
+
+# --- gradients with sparse tangents --------------------------------------------------------------
+def lennard_jones(p):
+    r = p.reshape(-1, 3)
+    i, j = np.triu_indices(len(r), 1)
+    d = r[i] - r[j]
+    r2 = np.sum(d * d, axis=1)
+    s6 = 1.0 / r2**3
+    return np.sum(4.0 * (s6 * s6 - s6))
+
+
+SCALAR_ZOO = {
+    **HESSIAN_ZOO,
+    "Lennard-Jones, 5 bodies": lennard_jones,
+    "zoo Jacobians summed": lambda x: sum(np.sum(np.sin(F(x))) for F in ZOO.values()),
+    "where picks a side": lambda x: np.sum(np.where(x > 0.7, x**3, -np.exp(x)) * x[::-1]),
+    "assignment": lambda x: np.sum(assigned(x[:10]) ** 2) + x[10] * x[11],
+}
+
+
+def fd_gradient(f, x, h=1e-6):
+    return np.array([(f(x + e) - f(x - e)) / (2 * h) for e in np.eye(x.size) * h])
+
+
+@pytest.mark.parametrize("name", list(SCALAR_ZOO))
+def test_sparse_gradient_equals_dense_and_differences(name):
+    f = SCALAR_ZOO[name]
+    n = 15 if "Jones" in name else (12 if name in ("zoo Jacobians summed", "assignment") else 10)
+    x = np.random.default_rng(2).uniform(0.3, 1.2, n)
+    if "Jones" in name:
+        x = x * 3.0
+    value, g = dd.value_and_grad(f, x, sparse=True)
+    assert np.isclose(value, f(x), rtol=1e-15, atol=0)
+    assert np.allclose(g, dd.gradient(f, x), rtol=1e-13, atol=1e-14)
+    assert np.allclose(g, fd_gradient(f, x), rtol=1e-6, atol=1e-7)
+    v = np.random.default_rng(3).normal(size=n)
+    hv = dd.hvp(f, x, v, sparse=True)
+    assert np.allclose(hv, dd.hvp(f, x, v), rtol=1e-12, atol=1e-12)
+
+
+def test_sparse_gradient_of_any_shape_and_its_limits():
+    W = np.arange(6.0).reshape(2, 3) / 7 + 0.1
+    g = dd.gradient(lambda w: np.sum(np.tanh(w) ** 2), W, sparse=True)
+    assert g.shape == (2, 3)
+    assert np.allclose(g, 2 * np.tanh(W) / np.cosh(W) ** 2, rtol=1e-14)
+    assert np.array_equal(dd.gradient(lambda w: 3.0, W, sparse=True), np.zeros((2, 3)))
+    with pytest.raises(TypeError, match="needs f to return a scalar"):
+        dd.gradient(lambda w: w**2, W, sparse=True)
+    with pytest.raises(TypeError, match=r"sparse=True\) takes neither chunk"):
+        dd.gradient(np.sum, W, chunk=2, sparse=True)
