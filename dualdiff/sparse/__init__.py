@@ -23,7 +23,7 @@ except ImportError as exc:
     ) from exc
 
 from .coloring import column_coloring, star_coloring
-from .derivatives import SparseHessian, SparseJacobian, hessian_sparsity, sparsity
+from .derivatives import SparseHessian, SparseJacobian, hessian_sparsity, ivp_jacobian, sparsity
 from .pattern import Pattern
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "SparseJacobian",
     "column_coloring",
     "hessian_sparsity",
+    "ivp_jacobian",
     "sparsity",
     "star_coloring",
 ]

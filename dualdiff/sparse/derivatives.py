@@ -109,7 +109,7 @@ def sparse_value_and_grad(f: Callable[[Any], Any], x: Any) -> tuple[Any, Any]:
 
     >>> import numpy as np
     >>> sparse_value_and_grad(lambda x: np.sum(x[1:] * x[:-1]), np.array([1.0, 2.0, 3.0]))
-    (np.float64(8.0), array([2., 4., 2.]))
+    (8.0, array([2., 4., 2.]))
     """
     x = as_input(x, "gradient")
     b = base_value(x)
@@ -195,15 +195,16 @@ class SparseJacobian:
             f"{self.ncolors} colours>"
         )
 
-    def value_and_jacobian(self, x: Any) -> tuple[Any, Any]:
-        """``(F(x), J(x))`` from one compressed pass."""
+    def value_and_jacobian(self, x: Any, *args: Any) -> tuple[Any, Any]:
+        """``(F(x, *args), J(x))`` from one compressed pass (``args``: F's other arguments,
+        held constant; the pattern is the one found where the object was made)."""
         x = _point(x, "SparseJacobian")
         if x.shape != self.shape_in:
             raise ValueError(
                 f"SparseJacobian was prepared for x of shape {self.shape_in}, got {x.shape}"
             )
         tag = new_tag()
-        r = self.F(make(x, Directions(self._seeds), tag))
+        r = self.F(make(x, Directions(self._seeds), tag), *args)
         value, t = split_result(r, tag, "sparse jacobian")
         if type(t) is Directions:
             data = np.ravel(t.array).take(self._read)  # J[i, j] = B[i, colour(j)]
@@ -213,8 +214,8 @@ class SparseJacobian:
         J = sp.csr_matrix((data, p.indices, p.indptr), shape=p.shape)
         return value, J
 
-    def __call__(self, x: Any) -> Any:
-        return self.value_and_jacobian(x)[1]
+    def __call__(self, x: Any, *args: Any) -> Any:
+        return self.value_and_jacobian(x, *args)[1]
 
 
 class SparseHessian:
@@ -259,6 +260,24 @@ class SparseHessian:
             s = (self.colors == c).astype(np.float64).reshape(self.shape_in)
             B[:, c] = np.ravel(hvp(self.f, x, s, sparse=True))
         return coloring.decompress_symmetric(B, self.pattern, self.colors)
+
+
+def ivp_jacobian(
+    fun: Callable[[Any, Any], Any], t0: float, y0: Any, sparsity: Any = None
+) -> Callable[[Any, Any], Any]:
+    """``jac(t, y)`` for ``scipy.integrate.solve_ivp(fun, ..., jac=...)``: the sparse Jacobian
+    of ``fun(t, y)`` in y, its pattern detected (and coloured) once at ``(t0, y0)``.
+
+    >>> import numpy as np
+    >>> fun = lambda t, y: -t * y**3
+    >>> jac = ivp_jacobian(fun, 0.0, np.ones(3))
+    >>> jac(2.0, np.array([1.0, 2.0, 3.0])).toarray()
+    array([[ -6.,   0.,   0.],
+           [  0., -24.,   0.],
+           [  0.,   0., -54.]])
+    """
+    J = SparseJacobian(lambda y, t=t0: fun(t, y), y0, sparsity)
+    return lambda t, y: J(y, t)
 
 
 # --- the cache behind dd.jacobian(..., sparse=True) and dd.hessian(..., sparse=True) -------------
