@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import cmath
 import re
+from pathlib import Path
 
 import mpmath as mp
 import numpy as np
@@ -62,6 +63,18 @@ def test_the_table_says_which_rows_take_complex_values():
     assert R_LINEAR == ["abs", "angle", "conj", "imag", "real"]
     assert "floor" in REFUSED and "cbrt" in REFUSED and "maximum" in REFUSED
     assert "logaddexp" in REFUSED
+
+
+def test_the_readme_lists_the_complex_rows_as_the_table_has_them():
+    text = " ".join(
+        (Path(__file__).resolve().parent.parent / "README.md").read_text().split()
+    )  # one line
+    holo = re.search(r"\*\*Holomorphic rows\*\* \(`([^`]*)`", text).group(1).split()
+    assert holo == [n for n in CORE if CORE[n].complex == "holomorphic"]
+    refused = re.search(r"test_complex.py keeps it current --> `([^`]*)`", text).group(1).split()
+    assert refused == [n for n in CORE if CORE[n].complex == "refused"]
+    for name in R_LINEAR:
+        assert f"`{name}` (" in text
 
 
 @pytest.mark.parametrize(("name", "z"), CASES)
