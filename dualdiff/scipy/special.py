@@ -418,8 +418,130 @@ def _beta_slopes(a: Any, b: Any, y: Any) -> tuple[Any, Any]:
     return y * da, y * db
 
 
+_ERFCX_CF_FROM = 2.5
+
+
+def _erfcx_slope(x: Any, y: Any) -> Any:
+    """erfcx'(x) = 2x erfcx(x) - 2/√π, which cancels for large x (1e-10 at x = 1000, and f''
+    from it 1e-5): there, in floats, -2/√π K/(x + K) with √π erfcx(x) = 1/(x + K), K the
+    continued fraction (1/2)/(x + 1/(x + (3/2)/(x + ...))), evaluated from a fixed depth (64
+    levels reach 1e-16 in f', f'' and f''' at x = 2.5, 24 from x = 6): a rational function of
+    x with positive terms, so its own slopes (f'', f''') do not cancel either."""
+    direct = lambda: 2 * x * y - _two_over_sqrtpi(x)
+    if not _floats(x):
+        return direct()
+    xb = _elementwise(x)
+    with np.errstate(invalid="ignore"):
+        far = xb >= _ERFCX_CF_FROM
+        near = bool(np.any(far & (xb < 6.0)))
+    if not np.any(far):
+        return direct()
+
+    def fraction() -> Any:
+        t = 0.0 * x
+        for k in range(64 if near else 24, 0, -1):
+            t = (k / 2) / (x + t)
+        return -_two_over_sqrtpi(x) * t / (x + t)
+
+    return _pick(far, fraction, direct)
+
+
+def _log_ndtr_slope(x: Any, y: Any) -> Any:
+    """φ(x)/Φ(x): exp(-x²/2 - log_ndtr(x))/√(2π) for x >= 0, and √(2/π)/erfcx(-x/√2) for
+    x < 0, where the exponent's two terms cancel (-x²/2 - log_ndtr(x) is ln|x| + ... at
+    x = -1000, from two numbers of 5e5); erfcx's own slope keeps f'' accurate."""
+    upper = lambda: exp(-x * x / 2 - y) / _SQRT2PI(x)
+    lower = lambda: _c(x, lambda m: m.sqrt(2 / m.pi)) / erfcx(-x * _c(x, lambda m: 1 / m.sqrt(2)))
+    return _pick(x >= 0, upper, lower)
+
+
+_BESSEL_TERMS = 60
+
+
+def _bessel_asymptotic_terms(v: Any, s: Any) -> tuple[Any, list[Any]]:
+    """Where Hankel's expansion in 1/s of e^-s I_v(s) and e^s K_v(s) (coefficients a_k(v) =
+    Π_{j<=k} (4v² - (2j-1)²)/(k! 8^k)) gives their slopes and the slopes' own next
+    derivatives to ~1e-16 within _BESSEL_TERMS terms (the term, times (k + 1/2)(k + 3/2)(k +
+    5/2), under 1e-15 of the first's), before the terms grow (s >~ 22 at small v): that mask,
+    and the coefficients to the last term needed there."""
+    with np.errstate(all="ignore"):
+        s = np.abs(np.asarray(s, dtype=np.float64))
+        v2 = 4.0 * np.asarray(v, dtype=np.float64) ** 2 + 0.0 * s
+        s = s + 0.0 * v2
+        coeffs = [np.ones_like(s)]
+        ok = np.zeros(s.shape, dtype=bool)
+        diverged = ~np.isfinite(s) | ~np.isfinite(v2) | (s < 10.0)
+        prev = np.full(s.shape, np.inf)
+        last = 0
+        for k in range(1, _BESSEL_TERMS + 1):
+            coeffs.append(coeffs[-1] * (v2 - (2 * k - 1) ** 2) / (8 * k))
+            term = np.abs(coeffs[-1]) / s**k
+            t = term * (k + 0.5) * (k + 1.5) * (k + 2.5)
+            diverged |= ~ok & (term > prev)
+            newly = ~ok & ~diverged & (t <= 1e-15 * 0.5 * 1.5 * 2.5)
+            if newly.any():
+                last = k
+            ok |= newly
+            prev = term
+            if (ok | diverged).all():
+                break
+    return ok, coeffs[: last + 1]
+
+
+def _bessel_asymptotic_slope(v: Any, x: Any, fallback: Callable[[], Any], k_kind: bool) -> Any:
+    """The slope of ive(v, x) (or, ``k_kind``, kve(v, x)) from Hankel's expansion where it
+    converges (:func:`_bessel_asymptotic_terms`): (2π)^-1/2 d/ds s^-1/2 Σ (-1)^k a_k s^-k (for
+    kve (π/2)^1/2 and no alternation) = -s^-3/2 Σ (±1)^k a_k (k + 1/2) s^-k, at s = |x| with
+    the sign of the parity of I_v for x < 0 (integer v). The recurrence's form
+    (ive(v-1) + ive(v+1))/2 - ive(v) cancels to ~x ulps (x² in f''); this does not, and
+    its slopes are the expansion's own. ``fallback`` elsewhere, and in mpf work."""
+    if not _floats(x, v):
+        return fallback()
+    xb = _elementwise(x)
+    ok, coeffs = _bessel_asymptotic_terms(v, xb)
+    with np.errstate(invalid="ignore"):
+        vb = np.asarray(v, dtype=np.float64) + 0.0 * xb
+        integer = vb == np.round(vb)
+        ok = ok & ((xb > 0) | (integer & ~np.asarray(k_kind)))
+        if not k_kind:  # e^-s I_v(s) has a term ~e^-2s beyond the expansion (exact, v = 1/2)
+            ok = ok & (np.abs(xb) >= 24.0)
+    if not ok.any():
+        return fallback()
+
+    def expansion() -> Any:
+        s = abs(x)
+        r = 1 / s
+        acc = 0.0 * r
+        for k in range(len(coeffs) - 1, -1, -1):
+            c = coeffs[k] * (k + 0.5) * (1.0 if k_kind or k % 2 == 0 else -1.0)
+            c = np.where(ok, c, 0.0) if np.ndim(c) else float(c)
+            acc = acc * r + c
+        const = math.sqrt(math.pi / 2) if k_kind else 1 / math.sqrt(2 * math.pi)
+        with np.errstate(invalid="ignore"):
+            sigma = np.where(xb > 0, 1.0, -np.cos(np.pi * vb))  # I_v(-s) = (-1)^v I_v(s)
+        sigma = float(sigma) if is_single(xb) else sigma
+        return -const * sigma * acc * r / sqrt(s)
+
+    return _pick(ok if not is_single(xb) else bool(ok), expansion, fallback)
+
+
+def _ive_slope(v: Any, x: Any, y: Any) -> Any:
+    old = lambda: (ive(v - 1, x) + ive(v + 1, x)) / 2 - sign(x) * y
+    return _bessel_asymptotic_slope(v, x, old, False)
+
+
+def _kve_slope(v: Any, x: Any, y: Any) -> Any:
+    old = lambda: y - (kve(v - 1, x) + kve(v + 1, x)) / 2
+    return _bessel_asymptotic_slope(v, x, old, True)
+
+
+def _i0e_slope(x: Any, y: Any) -> Any:
+    return _bessel_asymptotic_slope(0.0, x, lambda: i1e(x) - sign(x) * y, False)
+
+
 def _i1e_slope(x: Any, y: Any) -> Any:  # I1' = (I0 + I2)/2, and d/dx exp(-|x|) = -sign(x)...
-    return (i0e(x) + ive(2, x)) / 2 - sign(x) * y
+    old = lambda: (i0e(x) + ive(2, x)) / 2 - sign(x) * y
+    return _bessel_asymptotic_slope(1.0, x, old, False)
 
 
 def _mp_ndtri(p: Any) -> Any:
@@ -474,13 +596,13 @@ gammainc_derivative = register("gammainc_derivative", _gammainc_derivative_math,
 betainc   = register("betainc",   _scalar(_sc.betainc, POS, POS, Domain(0.0, 1.0)), lambda a, b, x, y: (None, None, _betainc_slope(a, b, x)), numpy=_sc.betainc, mpmath=lambda a, b, x: mp.betainc(a, b, 0, x, regularized=True), formula="x**(a-1) (1-x)**(b-1)/beta(a, b) (in x only)", domain=(POS, POS, Domain(0.0, 1.0)), const=(0, 1), singular=True, module=_MOD)
 erf       = register("erf",       _scalar(_sc.erf),     lambda x, y: _two_over_sqrtpi(x) * exp(-x * x), numpy=_sc.erf, mpmath=mp.erf, formula="2/sqrt(pi) exp(-x**2)", module=_MOD)
 erfc      = register("erfc",      _scalar(_sc.erfc),    lambda x, y: -_two_over_sqrtpi(x) * exp(-x * x), numpy=_sc.erfc, mpmath=mp.erfc, formula="-2/sqrt(pi) exp(-x**2)", module=_MOD)
-erfcx     = register("erfcx",     _scalar(_sc.erfcx), lambda x, y: 2 * x * y - _two_over_sqrtpi(x), numpy=_sc.erfcx, mpmath=lambda x: mp.exp(x * x) * mp.erfc(x), formula="2x erfcx(x) - 2/sqrt(pi)", module=_MOD)
+erfcx     = register("erfcx",     _scalar(_sc.erfcx), _erfcx_slope, numpy=_sc.erfcx, mpmath=lambda x: mp.exp(x * x) * mp.erfc(x), formula="2x erfcx(x) - 2/sqrt(pi) (for x >= 2.5 by a continued fraction)", module=_MOD)
 erfinv    = register("erfinv",    _scalar(_sc.erfinv, Domain(-1.0, 1.0, False, False)), lambda x, y: _SQRTPI_2(x) * exp(y * y), numpy=_sc.erfinv, mpmath=mp.erfinv, formula="sqrt(pi)/2 exp(erfinv(x)**2)", domain=Domain(-1.0, 1.0, False, False), singular=True, module=_MOD)
 erfcinv   = register("erfcinv",   _scalar(_sc.erfcinv, Domain(0.0, 2.0, False, False)), lambda x, y: -_SQRTPI_2(x) * exp(y * y), numpy=_sc.erfcinv, mpmath=lambda x: mp.erfinv(1 - x), formula="-sqrt(pi)/2 exp(erfcinv(x)**2)", domain=Domain(0.0, 2.0, False, False), singular=True, module=_MOD)
 ndtr      = register("ndtr",      _scalar(_sc.ndtr), lambda x, y: exp(-x * x / 2) / _SQRT2PI(x), numpy=_sc.ndtr, mpmath=mp.ncdf, formula="exp(-x**2/2)/sqrt(2 pi)", module=_MOD)
 ndtri     = register("ndtri",     _scalar(_sc.ndtri, UNIT), lambda x, y: _SQRT2PI(x) * exp(y * y / 2), numpy=_sc.ndtri, mpmath=_mp_ndtri, formula="sqrt(2 pi) exp(ndtri(x)**2/2)", domain=UNIT, singular=True, module=_MOD)
-# log_ndtr: exp(-x²/2 - log_ndtr(x)), not pdf/cdf: the cdf underflows for x < -38
-log_ndtr  = register("log_ndtr",  _scalar(_sc.log_ndtr), lambda x, y: exp(-x * x / 2 - y) / _SQRT2PI(x), numpy=_sc.log_ndtr, mpmath=lambda x: mp.log(mp.ncdf(x)), formula="exp(-x**2/2 - log_ndtr(x))/sqrt(2 pi)", module=_MOD)
+# log_ndtr: not pdf/cdf (the cdf underflows for x < -38): _log_ndtr_slope
+log_ndtr  = register("log_ndtr",  _scalar(_sc.log_ndtr), _log_ndtr_slope, numpy=_sc.log_ndtr, mpmath=lambda x: mp.log(mp.ncdf(x)), formula="exp(-x**2/2 - log_ndtr(x))/sqrt(2 pi) (x >= 0), sqrt(2/pi)/erfcx(-x/sqrt(2)) (x < 0)", module=_MOD)
 logit     = register("logit",     _scalar(_sc.logit, UNIT), lambda x, y: 1 / (x * (1 - x)), numpy=_sc.logit, mpmath=lambda x: mp.log(x / (1 - x)), formula="1/(x(1-x))", domain=UNIT, singular=True, module=_MOD)
 log_expit = register("log_expit", _scalar(_sc.log_expit), lambda x, y: expit(-x), numpy=_sc.log_expit, mpmath=lambda x: -mp.log1p(mp.exp(-x)), formula="expit(-x)", module=_MOD)
 xlogy     = register("xlogy",     _scalar(_sc.xlogy, ANY, NONNEG), _xlogy_slopes, numpy=_sc.xlogy, mpmath=_mp_xlogy, formula="(ln y, x/y; 0 where x = 0)", domain=(ANY, NONNEG), module=_MOD)
@@ -489,13 +611,13 @@ entr      = register("entr",      _scalar(_sc.entr, NONNEG), lambda x, y: -ln(x 
 rel_entr  = register("rel_entr",  _scalar(_sc.rel_entr, POS, POS), lambda x, y, z: (ln(x / y) + 1, -x / y), numpy=_sc.rel_entr, mpmath=lambda x, y: x * mp.log(x / y), formula="(ln(x/y) + 1, -x/y)", domain=(POS, POS), module=_MOD)
 kl_div    = register("kl_div",    _scalar(_sc.kl_div, POS, POS), lambda x, y, z: (ln(x / y), 1 - x / y), numpy=_sc.kl_div, mpmath=lambda x, y: x * mp.log(x / y) - x + y, formula="(ln(x/y), 1 - x/y)", domain=(POS, POS), module=_MOD)
 i0        = register("i0",        _scalar(_sc.i0), lambda x, y: i1(x), numpy=_sc.i0, mpmath=lambda x: mp.besseli(0, x), formula="i1(x)", module=_MOD)
-i0e       = register("i0e",       _scalar(_sc.i0e), lambda x, y: i1e(x) - sign(x) * y, numpy=_sc.i0e, mpmath=lambda x: mp.exp(-abs(x)) * mp.besseli(0, x), formula="i1e(x) - sign(x) i0e(x)", nonsmooth=lambda x: x == 0, module=_MOD)
+i0e       = register("i0e",       _scalar(_sc.i0e), _i0e_slope, numpy=_sc.i0e, mpmath=lambda x: mp.exp(-abs(x)) * mp.besseli(0, x), formula="i1e(x) - sign(x) i0e(x)", nonsmooth=lambda x: x == 0, module=_MOD)
 i1        = register("i1",        _scalar(_sc.i1), lambda x, y: (i0(x) + iv(2, x)) / 2, numpy=_sc.i1, mpmath=lambda x: mp.besseli(1, x), formula="(i0(x) + iv(2, x))/2", module=_MOD)
 i1e       = register("i1e",       _scalar(_sc.i1e), _i1e_slope, numpy=_sc.i1e, mpmath=lambda x: mp.exp(-abs(x)) * mp.besseli(1, x), formula="(i0e(x) + ive(2, x))/2 - sign(x) i1e(x)", nonsmooth=lambda x: x == 0, module=_MOD)
 iv        = register("iv",        _scalar(_sc.iv), lambda v, x, y: (None, (iv(v - 1, x) + iv(v + 1, x)) / 2), numpy=_sc.iv, mpmath=mp.besseli, formula="(iv(v-1, x) + iv(v+1, x))/2", domain=(ANY, ANY), const=(0,), module=_MOD)
-ive       = register("ive",       _scalar(_sc.ive), lambda v, x, y: (None, (ive(v - 1, x) + ive(v + 1, x)) / 2 - sign(x) * y), numpy=_sc.ive, mpmath=lambda v, x: mp.exp(-abs(x)) * mp.besseli(v, x), formula="(ive(v-1, x) + ive(v+1, x))/2 - sign(x) ive(v, x)", domain=(ANY, ANY), const=(0,), module=_MOD)
+ive       = register("ive",       _scalar(_sc.ive), lambda v, x, y: (None, _ive_slope(v, x, y)), numpy=_sc.ive, mpmath=lambda v, x: mp.exp(-abs(x)) * mp.besseli(v, x), formula="(ive(v-1, x) + ive(v+1, x))/2 - sign(x) ive(v, x)", domain=(ANY, ANY), const=(0,), module=_MOD)
 kv        = register("kv",        _scalar(_sc.kv), lambda v, x, y: (None, -(kv(v - 1, x) + kv(v + 1, x)) / 2), numpy=_sc.kv, mpmath=mp.besselk, formula="-(kv(v-1, x) + kv(v+1, x))/2", domain=(ANY, POS), const=(0,), module=_MOD)
-kve       = register("kve",       _scalar(_sc.kve), lambda v, x, y: (None, y - (kve(v - 1, x) + kve(v + 1, x)) / 2), numpy=_sc.kve, mpmath=lambda v, x: mp.exp(x) * mp.besselk(v, x), formula="kve(v, x) - (kve(v-1, x) + kve(v+1, x))/2", domain=(ANY, POS), const=(0,), module=_MOD)
+kve       = register("kve",       _scalar(_sc.kve), lambda v, x, y: (None, _kve_slope(v, x, y)), numpy=_sc.kve, mpmath=lambda v, x: mp.exp(x) * mp.besselk(v, x), formula="kve(v, x) - (kve(v-1, x) + kve(v+1, x))/2", domain=(ANY, POS), const=(0,), module=_MOD)
 jv        = register("jv",        _scalar(_sc.jv), lambda v, x, y: (None, (jv(v - 1, x) - jv(v + 1, x)) / 2), numpy=_sc.jv, mpmath=mp.besselj, formula="(jv(v-1, x) - jv(v+1, x))/2", domain=(ANY, ANY), const=(0,), module=_MOD)
 yv        = register("yv",        _scalar(_sc.yv), lambda v, x, y: (None, (yv(v - 1, x) - yv(v + 1, x)) / 2), numpy=_sc.yv, mpmath=mp.bessely, formula="(yv(v-1, x) - yv(v+1, x))/2", domain=(ANY, POS), const=(0,), module=_MOD)
 j0        = register("j0",        _scalar(_sc.j0), lambda x, y: -j1(x), numpy=_sc.j0, mpmath=lambda x: mp.besselj(0, x), formula="-j1(x)", module=_MOD)

@@ -20,7 +20,7 @@ import dualdiff as dd
 import dualdiff.scipy.special as dsc
 from dualdiff.dual import UFUNCS, ufunc_name
 
-from ..reference import CONST_ARGS, MP_BINARY, POINTS, close, mp_diff, row_cases
+from ..reference import CONST_ARGS, MP_BINARY, MP_UNARY, POINTS, close, mp_diff, row_cases
 
 mpf = mpmath.mpf
 SCIPY_UFUNCS = [u for u in UFUNCS if ufunc_name(u).startswith("scipy.special.")]
@@ -182,6 +182,60 @@ ACCURACY = [
     ("gammainc", dsc.gammainc, MP_BINARY["gammainc"], (5000.0, 4990.0), (0, 1), 2e-15),
     ("gammainc", dsc.gammainc, MP_BINARY["gammainc"], (1e5, 100003.0), (0, 2), 2e-15),
     ("gammaincc", dsc.gammaincc, MP_BINARY["gammaincc"], (1000.0, 1000.0), (0, 1), 2e-15),
+    # D: erfcx' = 2x erfcx(x) - 2/sqrt(pi) for x >> 1 (3.3e-11 at x = 1000, f'' 3.3e-5)
+    ("erfcx", dsc.erfcx, MP_UNARY["erfcx"], (1000.0,), (1,), 1e-14),
+    ("erfcx", dsc.erfcx, MP_UNARY["erfcx"], (1000.0,), (2,), 1e-14),
+    ("erfcx", dsc.erfcx, MP_UNARY["erfcx"], (1e5,), (2,), 1e-14),
+    ("erfcx", dsc.erfcx, MP_UNARY["erfcx"], (10.0,), (2,), 1e-14),
+    ("erfcx", dsc.erfcx, MP_UNARY["erfcx"], (2.75,), (2,), 1e-14),
+    ("erfcx", dsc.erfcx, MP_UNARY["erfcx"], (2.75,), (3,), 1e-14),
+    # E: log_ndtr' = exp(-x**2/2 - log_ndtr(x))/sqrt(2 pi) for x << -1 (3.4e-11 at -1000)
+    ("log_ndtr", dsc.log_ndtr, MP_UNARY["log_ndtr"], (-1000.0,), (1,), 1e-14),
+    ("log_ndtr", dsc.log_ndtr, MP_UNARY["log_ndtr"], (-1000.0,), (2,), 1e-14),
+    ("log_ndtr", dsc.log_ndtr, MP_UNARY["log_ndtr"], (-38.0,), (1,), 1e-14),
+    ("log_ndtr", dsc.log_ndtr, MP_UNARY["log_ndtr"], (-30.0,), (2,), 1e-14),
+    # F: exponentially scaled Bessel functions at |x| in the hundreds (2e-13, f'' 1e-10)
+    ("i0e", dsc.i0e, MP_UNARY["i0e"], (-610.5402297,), (1,), 1e-14),
+    ("i0e", dsc.i0e, MP_UNARY["i0e"], (-610.5402297,), (2,), 1e-14),
+    ("i1e", dsc.i1e, MP_UNARY["i1e"], (-610.5402297,), (1,), 1e-14),
+    ("i1e", dsc.i1e, MP_UNARY["i1e"], (-610.5402297,), (2,), 1e-14),
+    ("i1e", dsc.i1e, MP_UNARY["i1e"], (30.0,), (2,), 1e-14),
+    (
+        "ive",
+        lambda x: dsc.ive(0.5, x),
+        lambda x: MP_BINARY["ive"](0.5, x),
+        (610.5402297,),
+        (1,),
+        1e-14,
+    ),
+    (
+        "ive",
+        lambda x: dsc.ive(2, x),
+        lambda x: MP_BINARY["ive"](2, x),
+        (-610.5402297,),
+        (1,),
+        1e-14,
+    ),
+    (
+        "ive",
+        lambda x: dsc.ive(2, x),
+        lambda x: MP_BINARY["ive"](2, x),
+        (-610.5402297,),
+        (2,),
+        1e-14,
+    ),
+    ("ive", lambda x: dsc.ive(3, x), lambda x: MP_BINARY["ive"](3, x), (-1e4,), (2,), 1e-14),
+    (
+        "kve",
+        lambda x: dsc.kve(0.5, x),
+        lambda x: MP_BINARY["kve"](0.5, x),
+        (784.7599704,),
+        (1,),
+        1e-14,
+    ),
+    ("kve", lambda x: dsc.kve(0.5, x), lambda x: MP_BINARY["kve"](0.5, x), (1000.0,), (2,), 1e-14),
+    ("kve", lambda x: dsc.kve(2, x), lambda x: MP_BINARY["kve"](2, x), (599.4842503,), (2,), 1e-14),
+    ("kve", lambda x: dsc.kve(7.5, x), lambda x: MP_BINARY["kve"](7.5, x), (40.0,), (2,), 1e-14),
     # H: boxcox's slope in lmbda at lmbda = 0 is ln(x)**2/2, its second ln(x)**3/3
     ("boxcox", dsc.boxcox, MP_BINARY["boxcox"], (2.0, 0.0), (0, 1), 1e-15),
     ("boxcox", dsc.boxcox, MP_BINARY["boxcox"], (2.0, 0.0), (0, 2), 1e-15),
