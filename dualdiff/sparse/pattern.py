@@ -15,8 +15,13 @@ the inputs (a pattern, at the inner level) multiplies a tangent (a pattern, at t
 the product is their pairs, row by row (a second-order pattern over n·n columns), exactly where
 forward over forward forms ``f''·u'·v'``.
 
-Representation: a boolean CSR matrix (scipy.sparse) with one row per entry of the value (C
-order) and one column per input direction. The module needs SciPy (the ``scipy`` extra).
+A :class:`SparseTangent` is the same rows with their numbers: each entry's derivatives in
+sparse form, what ``gradient(f, x, sparse=True)`` carries, so that an intermediate that depends
+on a few inputs costs a few numbers, not n. Both share :class:`Rows`: entry selection, shape
+functions and reductions, and the probe for other linear NumPy functions.
+
+Representation: a CSR matrix (scipy.sparse; boolean for a pattern) with one row per entry of the
+value (C order) and one column per input direction. The module needs SciPy (the ``scipy`` extra).
 """
 
 from __future__ import annotations
