@@ -108,9 +108,9 @@ def _zero_like(r: Any) -> Any:
 
 
 def _is_number(r: Any) -> bool:
-    return isinstance(r, (Dual, numbers.Real, mpmath.mpf, np.ndarray, np.generic)) or (
-        hasattr(r, "__array_ufunc__") and hasattr(r, "shape") and type(r) is not Directions
-    )
+    return isinstance(
+        r, (Dual, numbers.Complex, mpmath.mpf, mpmath.mpc, np.ndarray, np.generic)
+    ) or (hasattr(r, "__array_ufunc__") and hasattr(r, "shape") and type(r) is not Directions)
 
 
 def _from_objects(r: np.ndarray, who: str) -> Any:

@@ -433,7 +433,8 @@ class Dual(*_BASES):
             name = f"{func.__module__}.{func.__name__}".replace("numpy.linalg._linalg", "numpy")
             raise TypeError(
                 f"{name} on complex Duals is not supported: its dualdiff rule is written for "
-                "real numbers (complex linear algebra, sorting and the like are not done yet)"
+                "real numbers (complex ordering has no derivative, as in sort; complex qr and "
+                "lstsq are not written)"
             )
         return impl(*args, **kwargs)
 

@@ -226,3 +226,11 @@ def test_argnums_and_has_aux_errors():
     f = dd.derivative(lambda x: x**2)
     assert dd.derivative(f) is f and dd.derivative(f, argnums=0) is f
     assert dd.derivative(f, has_aux=False, argnums=0).prime(3.0) == 6.0
+
+
+def test_a_partial_whose_inner_result_is_a_complex_constant():
+    # ∂/∂x of ∂/∂x (x sin z) at a complex z: the inner result sin z is a complex constant in x
+    g = dd.derivative(lambda x, z: x * dd.sin(z))
+    assert g.partial(0).partial(0)(0.5, 1 + 1j) == 0
+    got, want = g.partial(1).partial(0)(0.5, 1 + 1j), complex(np.cos(1 + 1j))
+    assert abs(got - want) <= 1e-15 * abs(want)
