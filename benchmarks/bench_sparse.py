@@ -2,6 +2,11 @@
 plain evaluation of the same function in the same run.
 
     python benchmarks/bench_sparse.py
+    MALLOC_MMAP_THRESHOLD_=67108864 MALLOC_TRIM_THRESHOLD_=134217728 \
+        python benchmarks/bench_sparse.py
+
+(the second: glibc keeps freed blocks over 128 KiB for reuse instead of returning them to the OS
+and faulting fresh pages in at the next allocation; array-heavy code, plain and dual, runs faster)
 
 * the Jacobian of a 1-D Brusselator at n = 10,000 unknowns: the first call of
   ``dd.jacobian(F, y, sparse=True)`` (detection, colouring, one compressed pass) and the repeated
@@ -16,6 +21,8 @@ plain evaluation of the same function in the same run.
 """
 
 from __future__ import annotations
+
+import os
 
 import numpy as np
 from _timing import best, fmt_time  # benchmarks/ is on sys.path when run as a script
@@ -62,6 +69,8 @@ def row(name, seconds, plain, bound=None):
 
 def main():
     rng = np.random.default_rng(0)
+    tuned = os.environ.get("MALLOC_MMAP_THRESHOLD_")
+    print(f"glibc malloc: {'MALLOC_MMAP_THRESHOLD_=' + tuned if tuned else 'default settings'}")
     print(f"{'':58s} {'time':>11s} {'ratio':>10s}")
 
     y = rng.uniform(0.5, 2.0, 10_000)
