@@ -190,10 +190,55 @@ def _lambertw_math(x: float) -> float:
     return float(_lambertw_numpy(x))
 
 
+def _mp_ctx(dps: int) -> Any:
+    """This thread's private mpmath context at ``dps`` digits (as :func:`_mp30`)."""
+    ctxs = getattr(_LOCAL, "ctxs", None)
+    if ctxs is None:
+        ctxs = _LOCAL.ctxs = {}
+    ctx = ctxs.get(dps)
+    if ctx is None:
+        ctx = ctxs[dps] = mp.MPContext()
+        ctx.dps = dps
+    return ctx
+
+
+def _zeta_checked(k: int, s: Any, q: Any, dps: int) -> Any:
+    """ζ^(k)(s, q) to ``dps`` digits, checked: mpmath's zeta with derivatives can miss its
+    target where the value is tiny (at 30 digits ζ(20, 1000) = 5e-59 is off by 1e-10, and at 50
+    digits still by 6e-11), so it is evaluated at dps + 10 and dps + 20 digits and the precision
+    doubled until two successive values agree to 10^-dps. Riemann's ζ at s < -1 is taken
+    from the reflection formula 2^s π^(s-1) sin(πs/2) Γ(1-s) ζ(1-s) (mpmath's own takes 44 s
+    for ζ'(-1000))."""
+
+    def at(d: int) -> Any:
+        ctx = _mp_ctx(d)
+        if q == 1 and s < -1:
+            f = lambda t: (
+                (ctx.power(2, t) * ctx.power(ctx.pi, t - 1) * ctx.sinpi(t / 2) * ctx.gamma(1 - t))
+                * ctx.zeta(1 - t)
+            )
+            return f(ctx.mpf(s)) if k == 0 else ctx.diff(f, ctx.mpf(s), k)
+        return ctx.zeta(s, q, derivative=k)
+
+    prev = at(dps + 10)
+    d = dps + 20
+    for _ in range(6):
+        v = at(d)
+        ctx = _mp_ctx(d)
+        if v == prev or ctx.almosteq(v, prev, ctx.mpf(10) ** -dps, ctx.mpf(0)):
+            return v
+        prev, d = v, 2 * d
+    raise ValueError(f"zeta_deriv({k}, {s}, {q}): mpmath's values did not settle by {d} digits")
+
+
+def _mp_zeta_deriv(k: Any, s: Any, q: Any) -> Any:
+    return +mp.mpf(_zeta_checked(int(k), s, q, mp.mp.dps))
+
+
 def _zeta_deriv_math(k: float, s: float, q: float) -> float:
     if k != int(k) or k < 0 or q <= 0 or s == 1:
         raise ValueError
-    return float(_mp30().zeta(s, q, derivative=int(k)))
+    return float(_zeta_checked(int(k), s, q, 20))
 
 
 def _boxcox_series(u: Any, n: int) -> Any:
@@ -250,8 +295,33 @@ def _expn_slope(n: Any, x: Any, y: Any) -> tuple[None, Any]:
     return None, _pick(n >= 1, lambda: -expn(n - 1, x), lambda: -exp(-x) * (x + 1) / (x * x))
 
 
+def _zeta_dq_float(k: int, s: float, q: float) -> float:
+    """d/dq ζ^(k)(s, q) = -s ζ^(k)(s+1, q) - k ζ^(k-1)(s+1, q) for float s and q, in mpmath
+    with s + 1 formed exactly: in floats its rounding is a relative error 1e-16/|s| of the pole
+    distance, and for k >= 1 the two terms' poles (1/s each) cancel too (1.4e-10 at s = 1e-3).
+    Evaluated at two precisions (the terms' digits lost to the cancellation added) until they
+    agree to 1e-20."""
+    lost = (k + 1) * max(0, -math.floor(math.log10(builtins.abs(s)))) if s != 0 else 0
+    prev, d = None, 30 + lost
+    for _ in range(6):
+        ctx = _mp_ctx(d)
+        t = ctx.mpf(s) + 1
+        v = -s * ctx.zeta(t, q, derivative=k)
+        if k >= 1:
+            v -= k * ctx.zeta(t, q, derivative=k - 1)
+        if prev is not None and (v == prev or ctx.almosteq(v, prev, ctx.mpf(10) ** -20, 0)):
+            return float(v)
+        prev, d = v, d + 15 if prev is None else 2 * d
+    raise ValueError(f"zeta_deriv: d/dq at ({k}, {s}, {q}) did not settle by {d} digits")
+
+
 def _zeta_deriv_slopes(k: Any, s: Any, q: Any, y: Any) -> tuple[None, Any, Any]:
-    """d/ds ζ^(k)(s, q) = ζ^(k+1); d/dq = -s ζ^(k)(s+1, q) - k ζ^(k-1)(s+1, q)."""
+    """d/ds ζ^(k)(s, q) = ζ^(k+1); d/dq = -s ζ^(k)(s+1, q) - k ζ^(k-1)(s+1, q), in mpmath with
+    s + 1 exact where s and q are plain floats (the first derivative: :func:`_zeta_dq_float`);
+    at higher orders (s a Dual) by the formula, which near s = 0 loses ~1e-16/|s|^(k+1)."""
+    plain = all(type(v) in (float, int) or isinstance(v, np.floating | np.integer) for v in (s, q))
+    if plain and s != -1 and math.isfinite(s) and q > 0:
+        return None, zeta_deriv(k + 1, s, q), _zeta_dq_float(int(k), float(s), float(q))
     dq = -s * zeta_deriv(k, s + 1, q)
     if k >= 1:
         dq = dq - k * zeta_deriv(k - 1, s + 1, q)
@@ -624,7 +694,7 @@ j0        = register("j0",        _scalar(_sc.j0), lambda x, y: -j1(x), numpy=_s
 j1        = register("j1",        _scalar(_sc.j1), lambda x, y: (j0(x) - jv(2, x)) / 2, numpy=_sc.j1, mpmath=lambda x: mp.besselj(1, x), formula="(j0(x) - jv(2, x))/2", module=_MOD)
 y0        = register("y0",        _scalar(_sc.y0, POS), lambda x, y: -y1(x), numpy=_sc.y0, mpmath=lambda x: mp.bessely(0, x), formula="-y1(x)", domain=POS, module=_MOD)
 y1        = register("y1",        _scalar(_sc.y1, POS), lambda x, y: (y0(x) - yv(2, x)) / 2, numpy=_sc.y1, mpmath=lambda x: mp.bessely(1, x), formula="(y0(x) - yv(2, x))/2", domain=POS, module=_MOD)
-zeta_deriv = register("zeta_deriv", _zeta_deriv_math, _zeta_deriv_slopes, numpy=np.vectorize(_zeta_deriv_math, otypes=[np.float64]), mpmath=lambda k, s, q: mp.zeta(s, q, derivative=int(k)), formula="k-th derivative in s of zeta(s, q) (evaluated by mpmath)", domain=(NONNEG, ANY, POS), const=(0,), module=_MOD)
+zeta_deriv = register("zeta_deriv", _zeta_deriv_math, _zeta_deriv_slopes, numpy=np.vectorize(_zeta_deriv_math, otypes=[np.float64]), mpmath=_mp_zeta_deriv, formula="k-th derivative in s of zeta(s, q) (evaluated by mpmath, at two precisions)", domain=(NONNEG, ANY, POS), const=(0,), module=_MOD)
 hurwitz_zeta = register("hurwitz_zeta", _scalar(_u._zeta, Domain(1.0, closed_lo=False), POS), lambda s, q, y: (zeta_deriv(1, s, q), -s * hurwitz_zeta(s + 1, q)), numpy=_u._zeta, mpmath=mp.zeta, formula="(zeta_deriv(1, s, q), -s zeta(s+1, q))", domain=(Domain(1.0, closed_lo=False), POS), module=_MOD)
 riemann_zeta = register("riemann_zeta", _scalar(_u._riemann_zeta), lambda x, y: zeta_deriv(1, x, 1.0), numpy=_u._riemann_zeta, mpmath=mp.zeta, formula="zeta_deriv(1, x, 1)", module=_MOD)
 expn      = register("expn",      _scalar(_sc.expn, NONNEG, POS), _expn_slope, numpy=_sc.expn, mpmath=_mp(mp.expint), formula="-expn(n-1, x) (n >= 1)", domain=(NONNEG, POS), const=(0,), module=_MOD)

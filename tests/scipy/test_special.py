@@ -8,6 +8,7 @@ are SciPy's: dispatch, wrappers, edges and messages. References are mpmath, neve
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 
@@ -20,7 +21,16 @@ import dualdiff as dd
 import dualdiff.scipy.special as dsc
 from dualdiff.dual import UFUNCS, ufunc_name
 
-from ..reference import CONST_ARGS, MP_BINARY, MP_UNARY, POINTS, close, mp_diff, row_cases
+from ..reference import (
+    CONST_ARGS,
+    MP_BINARY,
+    MP_TERNARY,
+    MP_UNARY,
+    POINTS,
+    close,
+    mp_diff,
+    row_cases,
+)
 
 mpf = mpmath.mpf
 SCIPY_UFUNCS = [u for u in UFUNCS if ufunc_name(u).startswith("scipy.special.")]
@@ -260,7 +270,55 @@ def test_boxcox_reference_at_lmbda_zero(mp50):
     assert close(mp_diff(MP_BINARY["boxcox"], (2.0, 0.0), (0, 2)), lx**3 / 3, 1e-40)
 
 
-# --- logsumexp, softmax, log_softmax --------------------------------------------------------------
+@pytest.mark.parametrize("k, s, q", [(0, 20.0, 1000.0), (1, 20.0, 1000.0), (0, 19.2, 1000.0)])
+def test_zeta_deriv_where_mpmath_misses_at_30_digits(k, s, q):
+    """zeta(20, 1000) = 5e-59: mpmath's zeta at 30 (and 50) digits is off by 1e-10 there."""
+    with mpmath.workdps(120):
+        want = mpmath.zeta(s, q, derivative=k)
+    assert close(dsc.zeta_deriv(k, s, q), want, 1e-15)
+    d = dsc.zeta_deriv(k, dd.Dual(s, 1.0), q)  # the slope in s is the next derivative
+    with mpmath.workdps(120):
+        assert close(d.tangent, mpmath.zeta(s, q, derivative=k + 1), 1e-15)
+    with mpmath.workdps(50):
+        got = dsc.zeta_deriv(k, mpf(s), mpf(q))
+        assert isinstance(got, mpf) and close(got, want, mpf("1e-45"))
+
+
+@pytest.mark.parametrize("k", [0, 1])
+@pytest.mark.parametrize("s", [1e-3, -1e-3, 1e-8])
+def test_zeta_deriv_slope_in_q_near_the_pole_of_the_shifted_zeta(k, s):
+    """d/dq zeta^(k)(s, q) = -s zeta^(k)(s+1, q) - k zeta^(k-1)(s+1, q): s + 1 rounded in floats
+    (and, for k = 1, the two terms' poles cancelling) lost 1.4e-10 at s = 1e-3, all at 1e-8."""
+    q = 1.7
+    got = _partial(lambda q_: dsc.zeta_deriv(k, s, q_), (1,))(q)
+    want = mp_diff(lambda q_: MP_TERNARY["zeta_deriv"](k, mpf(s), q_), q, 1, dps=60)
+    assert close(got, want, 1e-15), (got, want)
+
+
+def test_riemann_zeta_slope_at_large_negative_s():
+    """By the reflection formula: zeta'(-1000) overflows a float (in milliseconds, not 44 s);
+    zeta'(-100.5) and zeta''(-60) against mpmath at 60 digits."""
+    f = dd.derivative(dsc.riemann_zeta)
+    with mpmath.workdps(60):
+        huge = mpmath.diff(
+            lambda t: (
+                2**t
+                * mpmath.pi ** (t - 1)
+                * mpmath.sinpi(t / 2)
+                * mpmath.gamma(1 - t)
+                * mpmath.zeta(1 - t)
+            ),
+            mpf(-1000),
+        )  # 1.3e1769
+    assert f.prime(-1000.0) == math.copysign(math.inf, huge)
+    with mpmath.workdps(60):
+        want1 = mpmath.zeta(mpf(-100.5), 1, 1)
+        want2 = mpmath.zeta(mpf(-60), 1, 2)
+    assert close(f.prime(-100.5), want1, 1e-15)
+    assert close(f.prime.prime(-60.0), want2, 1e-14)
+
+
+# --- logsumexp, softmax, log_softmax# --- logsumexp, softmax, log_softmax --------------------------------------------------------------
 
 A = np.array([[0.3, -1.2, 2.0], [1.1, 0.4, -0.7]])
 B = np.array([[1.0, 0.5, 2.0], [0.25, 1.5, 1.0]])
