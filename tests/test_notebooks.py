@@ -19,6 +19,7 @@ FIGURES = {
     "04_precision": 1,
     "05_statistics": 0,
     "06_scipy": 0,
+    "07_sparse": 2,
 }
 
 
