@@ -39,10 +39,10 @@ _SPARSE = ("SparseHessian", "SparseJacobian", "hessian_sparsity", "sparsity")
 
 
 def __getattr__(name: str) -> object:
-    if name in _SPARSE:
+    if name in _SPARSE or name == "sparse":
         from . import sparse
 
-        return getattr(sparse, name)
+        return sparse if name == "sparse" else getattr(sparse, name)
     raise AttributeError(f"module 'dualdiff' has no attribute {name!r}")
 
 

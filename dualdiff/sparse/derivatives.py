@@ -58,7 +58,7 @@ def sparsity(F: Callable[[Any], Any], x: Any) -> Any:
     matrix of shape ``(F(x).size, x.size)`` (entries in C order), found by running F once on a
     tangent that records dependences. Conservative: it never misses a nonzero (a slope that is 0
     at x keeps its entry); NumPy's branches (``where``, ``maximum``, ``abs``) keep both sides,
-    while F's own Python ``if``s follow x.
+    while F's own Python ``if``s and orderings (``sort``, ``median``) follow x.
 
     >>> import numpy as np
     >>> sparsity(lambda x: x[1:] * x[:-1], np.ones(4)).toarray().astype(int)

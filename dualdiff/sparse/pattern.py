@@ -6,9 +6,10 @@ so a slope that happens to be 0 at this point never hides a dependence), a sum o
 union of their patterns, and NumPy's shape functions and reductions move and gather rows. So
 running F once on ``Dual(x, identity pattern)`` yields, row by row, the inputs each entry of
 F(x) depends on: the Jacobian's sparsity pattern, conservative by construction (it never misses a
-nonzero). Branches in F's own Python code follow the point F is run at; NumPy's selections
-(``where``, ``maximum``, ``abs``, ``clip``) keep every side's dependence, so the pattern holds
-wherever the same Python branches are taken.
+nonzero). Branches in F's own Python code, and selections by indices computed from the values
+(``sort``, ``median``, ``x[np.argmax(x)]``), follow the point F is run at; NumPy's selections
+(``where``, ``maximum``, ``abs``, ``clip``, ``max``) keep every side's dependence, so the
+pattern holds wherever the same branches and orderings are taken.
 
 Patterns at two levels of a nested Dual give the Hessian's pattern: where a slope that depends on
 the inputs (a pattern, at the inner level) multiplies a tangent (a pattern, at the outer level),

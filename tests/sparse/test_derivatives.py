@@ -291,3 +291,12 @@ def test_sparse_gradient_of_any_shape_and_its_limits():
         dd.gradient(lambda w: w**2, W, sparse=True)
     with pytest.raises(TypeError, match=r"sparse=True\) takes neither chunk"):
         dd.gradient(np.sum, W, chunk=2, sparse=True)
+
+
+def test_sparse_namespace_and_orderings_follow_the_point():
+    import dualdiff
+
+    assert dd.sparse is dualdiff.sparse and dd.sparse.ivp_jacobian is not None
+    # sort's pattern is the ordering at the point (documented): a permutation here
+    got = sparsity(np.sort, np.array([3.0, 1.0, 2.0])).toarray().astype(int)
+    assert np.array_equal(got, [[0, 1, 0], [0, 0, 1], [1, 0, 0]])
