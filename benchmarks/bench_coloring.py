@@ -47,6 +47,18 @@ def laplacian_2d(k: int):
     return (sp.kron(t, eye) + sp.kron(eye, t)).tocsc().astype(bool)
 
 
+def laplacian_9pt(k: int):
+    t = tridiagonal(k)
+    return sp.kron(t, t).tocsc().astype(bool)
+
+
+def laplacian_3d(k: int):
+    t = tridiagonal(k)
+    eye = sp.identity(k, dtype=bool)
+    a = sp.kron(sp.kron(t, eye), eye) + sp.kron(sp.kron(eye, t), eye)
+    return (a + sp.kron(eye, sp.kron(eye, t))).tocsc().astype(bool)
+
+
 def arrow(n: int):
     a = sp.lil_matrix((n, n), dtype=bool)
     a[0, :] = True
@@ -59,8 +71,11 @@ def main() -> None:
     cases = [
         ("tridiagonal n=10,000", tridiagonal(10_000)),
         ("Brusselator n=10,000", brusselator(10_000)),
+        ("Brusselator n=9,996", brusselator(9_996)),
         ("random 1000x1000, 5/row", random_sparse(1000, 5)),
         ("2-D Laplacian 100x100", laplacian_2d(100)),
+        ("2-D 9-point 100x100", laplacian_9pt(100)),
+        ("3-D Laplacian 20^3", laplacian_3d(20)),
         ("arrow n=1000", arrow(1000)),
     ]
     print("column_coloring: time (best of 9), colours, lower bound (max nonzeros in a row)")

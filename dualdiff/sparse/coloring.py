@@ -16,11 +16,17 @@ level; SciPy is imported by the functions that take or return sparse matrices.
 
 How the colours are found (:func:`column_coloring`, ``order="auto"``):
 
-1. *Periodic colouring* of patterns that lie on few diagonals (banded, block-banded, stencils,
-   coupled systems like the Brusselator): if every nonzero offset ``j - i`` is in a set D,
-   columns ``j`` and ``k`` can share a row only when ``k - j`` is in ``D - D``, so
-   ``colors[j] = j mod p`` is valid for the smallest p that divides no nonzero difference. A
-   tridiagonal pattern gets 3 colours, a band of width w gets w. This costs O(nnz) in NumPy.
+1. *Lattice colouring* of patterns that lie on few diagonals (banded, block-banded, stencils,
+   coupled systems like the Brusselator): ``colors[j] = (j + t * floor(j / L)) mod p``, or with
+   two block lengths, for block lengths L among the diagonals' offsets (the 2-D Laplacian's grid
+   width, the Brusselator's half length N) and steps t. If every nonzero offset ``j - i`` is in a
+   set D, columns ``j`` and ``k`` can share a row only when ``k - j`` is in ``D - D``, so first
+   the plain period (t = 0) is the smallest p that divides no such difference (a tridiagonal
+   pattern gets 3 colours, a band of width w gets w). When that misses the lower bound, the
+   exact differences within rows are found, rows grouped by the diagonals and block steps they
+   hold, and the smallest p with some valid t is searched: the Brusselator gets its bound 4
+   (``u_j -> j mod 4, v_j -> (j + 2) mod 4`` when 4 divides N) and the 5-point Laplacian 5
+   (``x + 2y mod 5``). This costs O(nnz) in NumPy per block length.
 2. Otherwise, the *greedy* colouring in largest-first order (sequential, with one Python integer
    bit mask per row).
 3. Both are improved by *iterated greedy* passes (Culberson): recolouring greedily class by class
@@ -33,6 +39,7 @@ search stops as soon as it reaches it.
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -54,13 +61,24 @@ __all__ = [
 ORDERS = ("auto", "natural", "largest_first", "smallest_last")
 STAR_ORDERS = ("auto", "natural", "largest_first")
 
-#: the periodic colouring is tried when the pattern lies on at most this many diagonals
+#: the lattice colouring is tried when the pattern lies on at most this many diagonals
 MAX_DIAGONALS = 32
 #: ... and with periods up to this (also the limit of the vectorised refinement's bit masks)
 MAX_PERIOD = 64
-#: ``order="auto"`` also runs the (sequential) greedy colouring after a periodic colouring that
+#: ``order="auto"`` also runs the (sequential) greedy colouring after a lattice colouring that
 #: missed the lower bound when the pattern has at most this many nonzeros (about 0.2 µs each)
 AUTO_GREEDY_NNZ = 20_000
+#: the lattice colouring's block lengths: at most this many of the smallest distinct offsets
+#: ``|j - i| >= 2``
+MAX_BLOCK_LENGTHS = 4
+#: ... its features (diagonal and block steps) per model, one bit each in a float64 sum
+MAX_FEATURES = 52
+#: ... its search's size per model (candidate periods and steps × differences within rows)
+MAX_LATTICE_WORK = 1 << 18
+#: ... and how many kinds of rows (sets of features) it takes at once
+KINDS_CHUNK = 4096
+#: ... and its feature keys per model (a bincount of this length)
+MAX_FEATURE_KEYS = 1 << 20
 
 
 # ---------------------------------------------------------------------------------------------
@@ -133,7 +151,7 @@ def column_coloring(pattern: Any, order: str = "auto", passes: int = 4) -> np.nd
     ``order`` chooses the greedy colouring: ``"natural"`` (column order), ``"largest_first"``
     (by decreasing ``sum`` over a column's rows of the row's other nonzeros, an upper bound on its
     degree), ``"smallest_last"`` (Matula's degeneracy order on the column-intersection graph;
-    sequential, the slowest) or ``"auto"`` (the default: the periodic colouring of patterns on
+    sequential, the slowest) or ``"auto"`` (the default: the lattice colouring of patterns on
     at most ``MAX_DIAGONALS`` diagonals, else largest-first; see the module docstring). Then up to
     ``passes`` iterated-greedy passes lower the count where they can (``passes=0``: the plain
     greedy colouring). The result is deterministic.
@@ -156,7 +174,7 @@ def column_coloring(pattern: Any, order: str = "auto", passes: int = 4) -> np.nd
     lower = int(np.bincount(a.indices, minlength=m).max())
     colors = None
     if order == "auto":
-        colors = _periodic(a, lower)
+        colors = _lattice(a, lower)
         if colors is not None:
             colors = _refine(a, colors, passes, lower)
             if _ncolors(colors) <= lower or a.nnz > AUTO_GREEDY_NNZ:
@@ -167,23 +185,164 @@ def column_coloring(pattern: Any, order: str = "auto", passes: int = 4) -> np.nd
     return greedy
 
 
-def _periodic(a: Any, lower: int) -> np.ndarray | None:
-    """``arange(n) % p`` for the smallest valid period p, if the pattern lies on few diagonals."""
+def _lattice(a: Any, lower: int) -> np.ndarray | None:
+    """The lattice colouring with the fewest colours, if the pattern lies on few diagonals.
+
+    Colours ``(j + t_1 floor(j / L_1) + ... + t_r floor(j / L_r)) mod p`` for block lengths
+    ``L_l`` taken from the diagonals' offsets (r = 0, 1, 2) and steps ``t_l`` in ``Z_p``; the
+    smallest p (from the lower bound up) that some model and steps make valid wins. The plain
+    period (r = 0) is first tried against every difference of two offsets, which needs no pass
+    over the entries; the exact differences (:func:`_lattice_deltas`) are found only when that
+    misses the lower bound."""
     m, n = a.shape
-    cols = np.repeat(np.arange(n), np.diff(a.indptr))
-    present = np.bincount(cols - a.indices + (m - 1), minlength=m + n - 1)
-    offsets = np.flatnonzero(present)
-    if offsets.size > MAX_DIAGONALS:
+    itype = np.int32 if m + n < 2**31 else np.int64
+    rows = a.indices.astype(itype, copy=False)
+    cols = np.repeat(np.arange(n, dtype=itype), np.diff(a.indptr))
+    shifted = cols - rows
+    shifted += m - 1
+    present = np.bincount(shifted, minlength=m + n - 1) > 0
+    diagonals = np.flatnonzero(present) - (m - 1)
+    if diagonals.size > MAX_DIAGONALS:
         return None
-    diffs = np.abs(offsets[:, None] - offsets[None, :]).ravel()
-    diffs = np.unique(diffs[diffs > 0])
-    periods = np.arange(max(lower, 1), min(n, MAX_PERIOD) + 1)
-    if periods.size == 0:
+    p_lo = max(lower, 1)
+    p_hi = min(n, MAX_PERIOD)
+    best: tuple[int, tuple[int, ...], np.ndarray] | None = None
+    # every difference of two offsets: a superset of the differences within rows
+    diffs = np.unique(np.abs(diagonals[:, None] - diagonals[None, :]))
+    found = _lattice_search(diffs[diffs > 0, None], p_lo, p_hi)
+    if found is not None:
+        best = (found[0], (), found[1])
+        p_hi = found[0] - 1
+    if p_hi >= p_lo:
+        entry_diagonal = (np.cumsum(present, dtype=itype) - 1)[shifted]
+        lengths = _block_lengths(diagonals)
+        # a model with a block length includes the plain period (steps 0): the exact plain
+        # period is tried on its own only when no such model could be tried
+        models: list[tuple[int, ...]] = [(length,) for length in lengths]
+        models += [(), *itertools.combinations(lengths, 2)]
+        tried = False
+        for model in models:
+            if p_hi < p_lo:
+                break
+            if model == () and tried:
+                continue
+            deltas = _lattice_deltas(rows, cols, entry_diagonal, diagonals, model, m)
+            if deltas is None:
+                continue
+            tried = True
+            found = _lattice_search(deltas, p_lo, p_hi)
+            if found is not None:
+                best = (found[0], model, found[1])
+                p_hi = found[0] - 1
+    if best is None:
         return None
-    ok = (diffs[None, :] % periods[:, None] != 0).all(axis=1)
+    p, model, steps = best
+    j = np.arange(n, dtype=np.int64)
+    colors = j.copy()
+    for length, step in zip(model, steps.tolist(), strict=True):
+        colors += step * (j // length)
+    return _renumber(colors % p)
+
+
+def _block_lengths(diagonals: np.ndarray) -> list[int]:
+    """Up to ``MAX_BLOCK_LENGTHS`` of the smallest distinct offsets ``|d| >= 2``, the likeliest
+    block length first: the one the offsets lie closest to multiples of (a grid's width)."""
+    lengths = np.unique(np.abs(diagonals))
+    lengths = lengths[lengths >= 2][:MAX_BLOCK_LENGTHS]
+    near = diagonals[None, :] - lengths[:, None] * np.round(diagonals[None, :] / lengths[:, None])
+    score = np.abs(near).sum(axis=1)
+    return lengths[np.argsort(score, kind="stable")].tolist()
+
+
+def _lattice_deltas(
+    rows: np.ndarray,
+    cols: np.ndarray,
+    entry_diagonal: np.ndarray,
+    diagonals: np.ndarray,
+    model: tuple[int, ...],
+    m: int,
+) -> np.ndarray | None:
+    """The differences ``(j - k, floor(j/L_1) - floor(k/L_1), ...)`` over the pairs of columns
+    j, k that share a row (each pair once, in one direction), or None when the model has too
+    many features.
+
+    Each entry (i, j) has a *feature*: its diagonal ``d = j - i`` and its block steps
+    ``floor(j/L) - floor(i/L)`` (``floor(d/L)`` or one more). Two entries of a row differ in
+    their columns by exactly the difference of their features, and no row holds a feature twice,
+    so the pairs of features that meet in some row give every difference. Rows are grouped by
+    their set of features (a bit mask, summed as float64 powers of two), so this costs O(nnz)."""
+    key = entry_diagonal
+    size = diagonals.size
+    spans = []
+    for length in model:
+        lo = int(diagonals[0]) // length
+        span = int(diagonals[-1]) // length + 2 - lo
+        size *= span
+        if size > MAX_FEATURE_KEYS:
+            return None
+        step = cols // length - rows // length
+        step -= lo
+        key = key * span + step
+        spans.append((lo, span))
+    if size <= MAX_FEATURES:
+        used = np.ones(size, dtype=bool)
+        weight = 2.0 ** np.arange(size)
+    else:
+        used = np.bincount(key, minlength=size) > 0
+        nfeatures = int(used.sum())
+        if nfeatures > MAX_FEATURES:
+            return None
+        weight = np.zeros(size)
+        weight[used] = 2.0 ** np.arange(nfeatures)
+    masks = np.bincount(rows, weights=weight[key], minlength=m)  # exact: distinct powers of 2
+    kinds = np.unique(masks).astype(np.uint64)
+    nfeatures = int(np.count_nonzero(weight))
+    meet = np.zeros((nfeatures, nfeatures))
+    shifts = np.arange(nfeatures, dtype=np.uint64)
+    for start in range(0, kinds.size, KINDS_CHUNK):  # features meeting in some row
+        bits = ((kinds[start : start + KINDS_CHUNK, None] >> shifts) & np.uint64(1)).astype(float)
+        meet += bits.T @ bits
+    f, g = np.nonzero(np.triu(meet > 0, 1))
+    keys = np.flatnonzero(used)
+    features = np.empty((keys.size, len(model) + 1), dtype=np.int64)
+    for level in range(len(model), 0, -1):
+        lo, span = spans[level - 1]
+        features[:, level] = keys % span + lo
+        keys = keys // span
+    features[:, 0] = diagonals[keys]
+    return features[f] - features[g]
+
+
+def _lattice_search(deltas: np.ndarray, p_lo: int, p_hi: int) -> tuple[int, np.ndarray] | None:
+    """The smallest p in ``p_lo .. p_hi`` and steps t in ``Z_p^r`` with no difference
+    ``delta[0] + t . delta[1:]`` divisible by p (no two columns of a row alike), if any.
+
+    The candidates (p, t) are tested together, ``p^r`` of them per period, until the number of
+    terms tested passes ``MAX_LATTICE_WORK`` (then None: the search gives up)."""
+    r = deltas.shape[1] - 1
+    k = max(deltas.shape[0], 1)
+    periods = []
+    count = 0
+    for p in range(p_lo, p_hi + 1):
+        if (count + p**r) * k > MAX_LATTICE_WORK:
+            break
+        periods.append(p)
+        count += p**r
+    if not periods:
+        return None
+    sizes = np.array(periods, dtype=np.int64) ** r
+    period = np.repeat(np.array(periods, dtype=np.int64), sizes)
+    local = np.arange(count) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    steps = np.empty((count, r), dtype=np.int64)
+    for level in range(r):
+        steps[:, level] = local % period
+        local //= period
+    values = (deltas[:, 0][None, :] + steps @ deltas[:, 1:].T) % period[:, None]
+    ok = (values != 0).all(axis=1)
     if not ok.any():
         return None
-    return np.arange(n, dtype=np.int64) % periods[int(np.argmax(ok))]
+    best = int(np.argmax(ok))
+    return int(period[best]), steps[best]
 
 
 def _column_order(a: Any, order: str) -> np.ndarray:

@@ -202,12 +202,102 @@ def test_column_coloring_valid_and_recovers(name, order):
         (arrow(10), 10),
         (np.ones((4, 7)), 7),
         (np.zeros((3, 3)), 1),
-        (brusselator(200), 6),
-        (laplacian_2d(10), 6),
+        (brusselator(200), 4),
+        (laplacian_2d(10), 5),
+        (laplacian_2d(10, nine_point=True), 9),
     ],
 )
 def test_column_coloring_counts(a, expected):
     assert column_coloring(a).max() + 1 == expected
+
+
+def sparse_brusselator(n: int) -> sp.csr_matrix:
+    half = n // 2
+    t = sp.diags([1, 1, 1], [-1, 0, 1], shape=(half, half), dtype=bool)
+    eye = sp.identity(half, dtype=bool)
+    return sp.block_array([[t, eye], [eye, t]], format="csr").astype(bool)
+
+
+def brute_column_valid_sparse(a: sp.csr_matrix, colors) -> bool:
+    """the brute-force check, row by row over a CSR pattern's stored columns"""
+    colors = list(colors)
+    if len(colors) != a.shape[1]:
+        return False
+    for i in range(a.shape[0]):
+        seen = [colors[j] for j in a.indices[a.indptr[i] : a.indptr[i + 1]]]
+        if len(set(seen)) != len(seen):
+            return False
+    return True
+
+
+@pytest.mark.parametrize("half", [3, 4, 5, 6, 7, 8, 12, 13, 50, 64, 99, 100, 998, 1000, 5000])
+def test_auto_reaches_the_brusselator_bound(half):
+    """4 colours (u_j -> j mod 4, v_j -> (j + 2) mod 4 works for every N), whatever N mod 4"""
+    a = sparse_brusselator(2 * half)
+    colors = column_coloring(a)
+    assert max_row_count(a) == 4
+    assert colors.max() + 1 == 4
+    assert set(colors.tolist()) == {0, 1, 2, 3}
+    assert brute_column_valid_sparse(a, colors)
+    assert column_coloring(a.toarray() if half < 100 else a.tocoo()).tolist() == colors.tolist()
+
+
+def test_brusselator_colouring_is_the_shifted_period():
+    colors = column_coloring(brusselator(16))  # N = 8: the plain period 4 is not valid
+    assert colors.tolist() == [0, 1, 2, 3, 0, 1, 2, 3, 2, 3, 0, 1, 2, 3, 0, 1]
+    assert column_coloring(brusselator(20)).tolist() == [0, 1, 2, 3] * 5  # N = 10: it is
+
+
+def test_brusselator_reversed_and_the_2x2_case():
+    assert column_coloring(brusselator(4)).max() + 1 == 4  # N = 2: all 4 columns meet
+    a = sparse_brusselator(10_000)[::-1, ::-1]  # rows and columns reversed: the same diagonals
+    colors = column_coloring(a)
+    assert brute_column_valid_sparse(a.tocsr(), colors)
+    assert colors.max() + 1 == 4
+
+
+@pytest.mark.parametrize("k", [5, 6, 9, 10, 11, 14, 30])
+def test_auto_reaches_the_laplacian_bounds(k):
+    five = laplacian_2d(k)
+    nine = laplacian_2d(k, nine_point=True)
+    for a, bound in ((five, 5), (nine, 9)):
+        colors = column_coloring(a)
+        assert colors.max() + 1 == bound == max_row_count(a)
+        assert brute_column_valid(a, colors)
+
+
+def test_auto_on_a_3d_laplacian():
+    k = 6
+    t = sp.diags([1, 1, 1], [-1, 0, 1], shape=(k, k), dtype=bool)
+    e = sp.identity(k, dtype=bool)
+    a = (sp.kron(sp.kron(t, e), e) + sp.kron(sp.kron(e, t), e) + sp.kron(sp.kron(e, e), t)).tocsr()
+    colors = column_coloring(a)
+    assert brute_column_valid_sparse(a.astype(bool), colors)
+    assert colors.max() + 1 == 7 == max_row_count(a)
+
+
+@st.composite
+def diagonal_patterns(draw):
+    """patterns on a few diagonals (some entries dropped), shaped like coupled blocks"""
+    m = draw(st.integers(1, 40))
+    n = draw(st.integers(1, 40))
+    offsets = draw(st.lists(st.integers(-n + 1, n - 1), min_size=1, max_size=6, unique=True))
+    keep = draw(st.sampled_from([1.0, 0.9, 0.5]))
+    seed = draw(st.integers(0, 2**16))
+    a = np.zeros((m, n), dtype=bool)
+    for d in offsets:
+        a |= np.eye(m, n, k=d, dtype=bool)
+    return a & (np.random.default_rng(seed).random((m, n)) < keep)
+
+
+@settings(max_examples=200, deadline=None)
+@given(diagonal_patterns())
+def test_property_auto_on_diagonal_patterns(a):
+    colors = column_coloring(a)
+    assert brute_column_valid(a, colors)
+    c = int(colors.max()) + 1
+    assert set(colors.tolist()) == set(range(c))
+    assert c >= max_row_count(a)
 
 
 def test_smallest_last_reaches_the_brusselator_bound():
