@@ -24,6 +24,7 @@ names and signatures.
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 import threading
 from collections.abc import Callable
@@ -35,7 +36,8 @@ import scipy.special as _sc
 from scipy.special import _ufuncs
 
 from .. import dual as _dual
-from ..kinds import base_value, is_mpf, is_single
+from ..conventions import per_block
+from ..kinds import base_value, is_lazy, is_mpf, is_single
 from ..rules import Domain, register
 from ..table import cbrt, exp, exp2, expit, expm1, ln, log1p, sign, sqrt
 
@@ -375,6 +377,29 @@ def _log1pmx_series(u: Any) -> Any:
     return acc * u
 
 
+def _blockwise(outputs: int = 1) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A slope that picks its form by the values, applied block by block to dask arrays, so that
+    they stay lazy and get the numbers the same arrays get in NumPy (each form is chosen entry by
+    entry); ``outputs`` slopes in a tuple: one lazy array each. Other arguments (Duals of dask
+    arrays too: the closed forms, :func:`_floats`) as they are."""
+
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        def blocks(*args: Any) -> Any:
+            if not any(is_lazy(a) for a in args):
+                return fn(*args)
+            if outputs == 1:
+                parts = [per_block(fn, *args)]
+            else:
+                parts = [per_block(lambda *xs, i=i: fn(*xs)[i], *args) for i in range(outputs)]
+            if any(p is None for p in parts):  # shapes that do not map block by block
+                return fn(*args)
+            return parts[0] if outputs == 1 else tuple(parts)
+
+        return functools.wraps(fn)(blocks)
+
+    return wrap
+
+
 def _gammainc_stirling(a: Any, x: Any) -> Any:
     """x**(a-1) exp(-x)/Γ(a) for a >= 10 with Γ(a) split as Stirling's √(2π/a) (a/e)^a
     exp(μ(a)): √(a/2π) exp(a (log1p(u) - u) - μ(a) - ln x), u = (x - a)/a. The exponent is
@@ -397,6 +422,7 @@ def _gammainc_stirling(a: Any, x: Any) -> Any:
     return exp(a * d - mu - lx) * sqrt(a / _c(a, lambda m: 2 * m.pi))
 
 
+@_blockwise()
 def _gammainc_slope(a: Any, x: Any) -> Any:
     """x**(a-1) exp(-x)/Γ(a): as one exponential inside (no overflow of x**(a-1) for large a),
     as a power at x = 0, where the power rule gives every order exactly (inf, 1 or 0); for
@@ -430,9 +456,11 @@ def _xlog1py_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
 
 
 def _floats(*xs: Any) -> bool:
-    """Whether the arguments compute in floats (not mpmath): the series and asymptotic forms
-    below are truncated for doubles, so mpf work keeps the closed forms (at its precision)."""
-    return not any(is_mpf(x) for x in xs)
+    """Whether the arguments compute in floats, eagerly (not mpmath, not dask): the series and
+    asymptotic forms below are truncated for doubles, so mpf work keeps the closed forms (at its
+    precision); they also pick terms by the values, which a lazy array would have to compute,
+    so dask arrays keep the closed forms too (they stay lazy)."""
+    return not any(is_mpf(x) or is_lazy(base_value(x)) for x in xs)
 
 
 def _elementwise(x: Any) -> Any:
@@ -478,11 +506,13 @@ def _digamma_rise(x: Any, h: Any) -> Any:
     return acc + lt + 1 / (2 * z * (1 + z / h)) + tail
 
 
+@_blockwise(outputs=2)
 def _betaln_slopes(a: Any, b: Any) -> tuple[Any, Any]:
     """(ψ(a) - ψ(a+b), ψ(b) - ψ(a+b)), each without cancellation (:func:`_digamma_rise`)."""
     return -_digamma_rise(a, b), -_digamma_rise(b, a)
 
 
+@_blockwise(outputs=2)
 def _beta_slopes(a: Any, b: Any, y: Any) -> tuple[Any, Any]:
     da, db = _betaln_slopes(a, b)
     return y * da, y * db
@@ -491,25 +521,25 @@ def _beta_slopes(a: Any, b: Any, y: Any) -> tuple[Any, Any]:
 _ERFCX_CF_FROM = 2.5
 
 
+@_blockwise()
 def _erfcx_slope(x: Any, y: Any) -> Any:
     """erfcx'(x) = 2x erfcx(x) - 2/√π, which cancels for large x (1e-10 at x = 1000, and f''
     from it 1e-5): there, in floats, -2/√π K/(x + K) with √π erfcx(x) = 1/(x + K), K the
     continued fraction (1/2)/(x + 1/(x + (3/2)/(x + ...))), evaluated from a fixed depth (64
-    levels reach 1e-16 in f', f'' and f''' at x = 2.5, 24 from x = 6): a rational function of
-    x with positive terms, so its own slopes (f'', f''') do not cancel either."""
+    levels reach 1e-16 in f', f'' and f''' at x = 2.5; every entry takes all 64): a rational
+    function of x with positive terms, so its own slopes (f'', f''') do not cancel either."""
     direct = lambda: 2 * x * y - _two_over_sqrtpi(x)
     if not _floats(x):
         return direct()
     xb = _elementwise(x)
     with np.errstate(invalid="ignore"):
         far = xb >= _ERFCX_CF_FROM
-        near = bool(np.any(far & (xb < 6.0)))
     if not np.any(far):
         return direct()
 
-    def fraction() -> Any:
+    def fraction() -> Any:  # the same depth for every entry: its numbers do not depend on others
         t = 0.0 * x
-        for k in range(64 if near else 24, 0, -1):
+        for k in range(64, 0, -1):
             t = (k / 2) / (x + t)
         return -_two_over_sqrtpi(x) * t / (x + t)
 
@@ -543,6 +573,7 @@ def _bessel_asymptotic_terms(v: Any, s: Any) -> tuple[Any, list[Any]]:
         diverged = ~np.isfinite(s) | ~np.isfinite(v2) | (s < 10.0)
         prev = np.full(s.shape, np.inf)
         last = 0
+        upto = np.zeros(s.shape, dtype=int)  # each entry's own last term
         for k in range(1, _BESSEL_TERMS + 1):
             coeffs.append(coeffs[-1] * (v2 - (2 * k - 1) ** 2) / (8 * k))
             term = np.abs(coeffs[-1]) / s**k
@@ -551,11 +582,13 @@ def _bessel_asymptotic_terms(v: Any, s: Any) -> tuple[Any, list[Any]]:
             newly = ~ok & ~diverged & (t <= 1e-15 * 0.5 * 1.5 * 2.5)
             if newly.any():
                 last = k
+                upto = np.where(newly, k, upto)
             ok |= newly
             prev = term
             if (ok | diverged).all():
                 break
-    return ok, coeffs[: last + 1]
+    # an entry sums its own terms only, so its number does not depend on the other entries
+    return ok, [np.where(ok & (k <= upto), c, 0.0) for k, c in enumerate(coeffs[: last + 1])]
 
 
 def _bessel_asymptotic_slope(v: Any, x: Any, fallback: Callable[[], Any], k_kind: bool) -> Any:
@@ -595,20 +628,24 @@ def _bessel_asymptotic_slope(v: Any, x: Any, fallback: Callable[[], Any], k_kind
     return _pick(ok if not is_single(xb) else bool(ok), expansion, fallback)
 
 
+@_blockwise()
 def _ive_slope(v: Any, x: Any, y: Any) -> Any:
     old = lambda: (ive(v - 1, x) + ive(v + 1, x)) / 2 - sign(x) * y
     return _bessel_asymptotic_slope(v, x, old, False)
 
 
+@_blockwise()
 def _kve_slope(v: Any, x: Any, y: Any) -> Any:
     old = lambda: y - (kve(v - 1, x) + kve(v + 1, x)) / 2
     return _bessel_asymptotic_slope(v, x, old, True)
 
 
+@_blockwise()
 def _i0e_slope(x: Any, y: Any) -> Any:
     return _bessel_asymptotic_slope(0.0, x, lambda: i1e(x) - sign(x) * y, False)
 
 
+@_blockwise()
 def _i1e_slope(x: Any, y: Any) -> Any:  # I1' = (I0 + I2)/2, and d/dx exp(-|x|) = -sign(x)...
     old = lambda: (i0e(x) + ive(2, x)) / 2 - sign(x) * y
     return _bessel_asymptotic_slope(1.0, x, old, False)
