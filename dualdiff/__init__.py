@@ -40,8 +40,9 @@ _SPARSE = ("SparseHessian", "SparseJacobian", "hessian_sparsity", "sparsity")
 
 def __getattr__(name: str) -> object:
     if name in _SPARSE or name == "sparse":
-        from . import sparse
+        import importlib  # (not `from . import sparse`: that asks this function again on failure)
 
+        sparse = importlib.import_module("dualdiff.sparse")
         return sparse if name == "sparse" else getattr(sparse, name)
     raise AttributeError(f"module 'dualdiff' has no attribute {name!r}")
 
