@@ -28,6 +28,7 @@ value (C order) and one column per input direction. The module needs SciPy (the 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -121,7 +122,9 @@ class Rows(Tangent):
     def __array__(self, *args: Any, **kwargs: Any) -> Any:
         raise TypeError(
             "a sparse tangent cannot become an array: a function in F converts its input "
-            "with np.asarray (or calls out of NumPy); sparse derivatives follow NumPy functions"
+            "with np.asarray (or calls out of NumPy), or casts a Dual with x.astype(...) (not "
+            "supported for sparse tangents: leave out astype(float64)); sparse derivatives "
+            "follow NumPy functions"
         )
 
     def _check(self, other: Rows) -> None:
@@ -129,6 +132,14 @@ class Rows(Tangent):
             raise ValueError(
                 f"sparse tangents over {self.ncols} and {other.ncols} inputs met in one operation"
             )
+
+    def conj(self) -> Any:
+        """The tangent of the complex conjugate (a pattern: the same dependences)."""
+        return self
+
+    def part(self, imag: bool) -> Any:
+        """The tangent of the real (imaginary) part (a pattern: the same dependences)."""
+        return self.gather(np.arange(self.size).reshape(self.shape))
 
     # --- rows ------------------------------------------------------------------------------
     def gather(self, rows: Any) -> Any:
@@ -240,6 +251,10 @@ class Rows(Tangent):
                 return -inputs[0]
             if ufunc is np.positive:
                 return inputs[0]
+            if ufunc is np.conjugate:
+                return inputs[0].conj()
+            if ufunc is np.ldexp and isinstance(inputs[0], Rows):  # the tangent times 2**n
+                return inputs[0] * np.ldexp(1.0, inputs[1])
             if ufunc is np.matmul:
                 return _matmul(*inputs)
         raise TypeError(
@@ -340,6 +355,14 @@ class SparseTangent(Rows):
     def __neg__(self) -> SparseTangent:
         return SparseTangent(-self.m, self.shape)
 
+    def conj(self) -> SparseTangent:
+        return SparseTangent(self.m.conj(), self.shape) if self.m.dtype.kind == "c" else self
+
+    def part(self, imag: bool) -> SparseTangent:
+        if self.m.dtype.kind != "c":
+            return self.zeros(self.shape) if imag else self
+        return SparseTangent(self.m.imag if imag else self.m.real, self.shape)
+
     def scaled(self, s: Any) -> Any:
         """Each entry's row times the slope ``s`` at that entry (broadcast); ``0·∞ = 0``."""
         if _is_dual(s) or isinstance(s, Tangent):
@@ -400,6 +423,11 @@ SPECIAL[SparseTangent] = _scale_sparse
 # --- NumPy functions ----------------------------------------------------------------------------
 def _sum(a: Rows, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False,
          _mean: bool = False, **kwargs: Any) -> Rows:  # fmt: skip
+    if np.any(kwargs.pop("initial", 0) != 0):  # the rule adds it to vector-mode tangents too
+        raise TypeError(
+            "numpy.sum(..., initial=c) with c != 0 is not supported by sparse derivatives "
+            "(dualdiff's rule adds c to the derivative as well): write np.sum(x) + c"
+        )
     if out is not None or kwargs:
         f = np.mean if _mean else np.sum
         return _generic(f, (a,), dict(axis=axis, dtype=dtype, out=out, keepdims=keepdims,
@@ -420,15 +448,68 @@ def _mean(a: Rows, axis: Any = None, dtype: Any = None, out: Any = None, keepdim
     return _sum(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims, _mean=True, **kwargs)
 
 
-def _diff(a: Rows, n: int = 1, axis: int = -1, **kwargs: Any) -> Rows:
+def _diff(a: Rows, n: int = 1, axis: int = -1, prepend: Any = None, append: Any = None,
+          **kwargs: Any) -> Rows:  # fmt: skip
     if kwargs:
-        return _generic(np.diff, (a,), dict(n=n, axis=axis, **kwargs))
+        return _generic(np.diff, (a,), dict(n=n, axis=axis, prepend=prepend, append=append,
+                                             **kwargs))  # fmt: skip
+    for e in (prepend, append):
+        if e is not None and not isinstance(e, Rows) and np.any(np.asarray(e) != 0):
+            raise TypeError(  # the rule would put the constant into dense tangents too
+                "numpy.diff(..., prepend=c / append=c) with a constant c != 0 is not supported "
+                "by sparse derivatives (dualdiff's rule puts c into the derivative as well): "
+                "concatenate c to the array first"
+            )
+    if prepend is not None or append is not None:  # zeros (zero rows) or tangents, joined
+        ax = axis % a.ndim
+        parts = [_edge(e, a, ax) for e in (prepend, append)]
+        a = _joined([p for p in (parts[0], a, parts[1]) if p is not None], ax)
     for _ in range(n):
         ax = axis % a.ndim
         hi = tuple(slice(1, None) if i == ax else slice(None) for i in range(a.ndim))
         lo = tuple(slice(None, -1) if i == ax else slice(None) for i in range(a.ndim))
         a = a[hi] - a[lo]
     return a
+
+
+def _edge(e: Any, a: Rows, ax: int) -> Any:
+    """``np.diff``'s prepend/append as NumPy shapes it: a tangent, or a constant's zero rows."""
+    if e is None:
+        return None
+    shape = list(a.shape)
+    shape[ax] = 1
+    if isinstance(e, Rows):
+        return e.broadcast(tuple(shape)) if e.ndim == 0 else e
+    e = np.asarray(e)
+    return a.zeros(tuple(shape) if e.ndim == 0 else e.shape)
+
+
+def _joined(parts: list[Rows], axis: int) -> Rows:
+    """The rows of ``parts`` joined along ``axis`` (np.concatenate of their values)."""
+    offsets = np.cumsum([0] + [p.size for p in parts])
+    ids = [np.arange(p.size).reshape(p.shape) + o for p, o in zip(parts, offsets, strict=False)]
+    return parts[0].stacked(parts[1:]).gather(np.concatenate(ids, axis=axis))
+
+
+def _real(val: Rows) -> Rows:
+    return val.part(imag=False)
+
+
+def _imag(val: Rows) -> Rows:
+    return val.part(imag=True)
+
+
+def _select(condlist: Any, choicelist: Any, default: Any = 0) -> Any:
+    """A pattern keeps every choice's dependence (and the default's), wherever the conditions
+    hold (as ``where``); sparse tangents take the chosen rows."""
+    rows = [c for c in [*choicelist, default] if isinstance(c, Rows)]
+    if rows and type(rows[0]) is Pattern:
+        shape = np.broadcast_shapes(*(np.shape(c) for c in [*condlist, *choicelist, default]))
+        out = rows[0].broadcast(shape)
+        for r in rows[1:]:
+            out = out + r
+        return out
+    return _generic(np.select, (condlist, choicelist, default), {})
 
 
 def _where(cond: Any, a: Any, b: Any) -> Rows:
@@ -487,6 +568,9 @@ _FUNCS: dict[Any, Callable[..., Any]] = {
     np.dot: _matmul,
     np.shape: _shape,
     np.ndim: _ndim,
+    np.real: _real,
+    np.imag: _imag,
+    np.select: _select,
 }
 
 
@@ -513,14 +597,23 @@ def _call(func: Any, args: Any, kwargs: dict[str, Any], table: dict[int, Any]) -
 def _generic(func: Any, args: Any, kwargs: dict[str, Any]) -> Any:
     """A linear function of the sparse tangents among ``args``: a selection (each output entry
     one input entry, or 0) is found by running ``func`` on entry numbers and checked on random
-    numbers; another linear map is probed with the identity in vector mode (a pattern past
-    PROBE_LIMIT entries: every output depends on everything, conservatively)."""
+    real and imaginary numbers; another linear map is probed with the identity in vector mode,
+    with real and imaginary units where the tangent may be complex, so that maps linear over
+    the reals only (``real``, ``irfft``) are right (a pattern past PROBE_LIMIT entries: every
+    output depends on everything, conservatively). Two patterns in a function linear in each
+    (a nested Hessian's slope and tangent meeting in ``einsum``, ``kron``, ...) give pairs.
+    Functions that return a list or tuple of arrays (``split``) give one per piece."""
     found: list[Rows] = []
     _found(list(args) + list(kwargs.values()), found)
     if not found:
         return func(*args, **kwargs)
     if len({type(p) for p in found}) != 1:
         raise TypeError("a pattern and a sparse tangent met in one function")
+    name = getattr(func, "__name__", str(func))
+    if len(found) == 2 and type(found[0]) is Pattern and found[0] is not found[1]:
+        pairs = _bilinear(func, args, kwargs, found, name)
+        if pairs is not None:
+            return pairs
     offsets = np.cumsum([0] + [p.size for p in found])
     total = int(offsets[-1])
     spans = list(zip(found, offsets, strict=False))
@@ -528,35 +621,167 @@ def _generic(func: Any, args: Any, kwargs: dict[str, Any]) -> Any:
     w = np.random.default_rng(0).uniform(1.0, 2.0, total + 1)
     w[0] = 0.0
     weights = {id(p): w[1 + o : 1 + o + p.size].reshape(p.shape) for p, o in spans}
-    try:
-        src, got = _call(func, args, kwargs, ids), _call(func, args, kwargs, weights)
-    except TypeError:
-        src = got = None
     stacked = found[0].stacked(found[1:])
-    if isinstance(src, np.ndarray) and src.dtype.kind == "f":
-        rows = np.rint(src).astype(np.int64)
-        ok = (
-            np.all(rows == src) and np.all((rows >= 0) & (rows <= total))
-            and np.array_equal(np.asarray(got), w[rows])
-        )  # fmt: skip
+    src = _quiet(func, args, kwargs, ids)
+    pieces = _pieces(src)
+    if pieces is not None and all(
+        isinstance(q, np.ndarray) and q.dtype.kind == "f" for q in pieces
+    ):
+        rows = [np.rint(q).astype(np.int64) for q in pieces]
+        ok = all(
+            np.array_equal(r, q) and np.all((r >= 0) & (r <= total))
+            for r, q in zip(rows, pieces, strict=True)
+        )
+        if ok:  # entry numbers in, entry numbers out: check on random and imaginary numbers
+            got = _pieces(_quiet(func, args, kwargs, weights))
+            goti = _pieces(_quiet(func, args, kwargs, {k: 1j * v for k, v in weights.items()}))
+            ok = (
+                got is not None and goti is not None and len(got) == len(rows) == len(goti)
+                and all(np.array_equal(np.asarray(g), w[r]) for g, r in zip(got, rows, strict=True))
+                and all(np.array_equal(np.asarray(g), 1j * w[r])
+                        for g, r in zip(goti, rows, strict=True))
+            )  # fmt: skip
         if ok:
-            return stacked.gather(rows - 1)
+            return _rebuild(src, [stacked.gather(r - 1) for r in rows])
+    complex_t = type(stacked) is Pattern or stacked.m.dtype.kind == "c"
     if type(stacked) is Pattern and total > PROBE_LIMIT:
-        return stacked.everywhere(np.shape(src))
-    blocks, shape = [], None  # the map's matrix, PROBE_LIMIT columns per vector-mode call
+        if pieces is None:
+            raise TypeError(f"{name} met a sparse tangent and has no rule for it")
+        return _rebuild(src, [stacked.everywhere(np.shape(q)) for q in pieces])
+    real = _probe(func, args, kwargs, spans, total, 1.0, name)
+    imag = _probe(func, args, kwargs, spans, total, 1j, None) if complex_t else None
+    out = []
+    for k, (shape, M) in enumerate(real):
+        if imag is None:
+            out.append(stacked.linear(M, shape))
+        elif type(stacked) is Pattern:
+            Mi = imag[k][1]
+            out.append(stacked.linear(abs(M) + abs(Mi), shape))
+        else:  # f(t) = f(Re t) + f(i Im t): M Re(t) + Mi Im(t)
+            t = SparseTangent(_sp.csr_matrix(M) @ stacked.m.real
+                              + _sp.csr_matrix(imag[k][1]) @ stacked.m.imag, shape)  # fmt: skip
+            out.append(t)
+    return out[0] if real.single else _rebuild(real.container, out)
+
+
+class _Probed(list):
+    """The probe's (shape, matrix) per output piece, with the container of the pieces."""
+
+    single = True
+    container: Any = None
+
+
+def _probe(func: Any, args: Any, kwargs: dict[str, Any], spans: Any, total: int, unit: Any,
+           name: str | None) -> Any:  # fmt: skip
+    """The matrix of each output piece of the linear ``func``, from vector-mode calls on
+    ``unit`` times the identity (PROBE_LIMIT columns per call). ``name`` None: a failing call
+    (a function that refuses complex numbers) gives None."""
+    blocks: list[list[Any]] = []
+    res = _Probed()
     for lo in range(0, total, PROBE_LIMIT):
         k = min(PROBE_LIMIT, total - lo)
-        eye = np.zeros((k, total))
-        eye[np.arange(k), lo + np.arange(k)] = 1.0
+        eye = np.zeros((k, total), dtype=np.result_type(unit, 0.0))
+        eye[np.arange(k), lo + np.arange(k)] = unit
         eyes = {id(p): Directions(eye[:, o : o + p.size].reshape(k, *p.shape)) for p, o in spans}
         try:
             out = _call(func, args, kwargs, eyes)
-        except TypeError:
+        except (TypeError, ValueError) as exc:
+            if name is None:
+                return None
+            if isinstance(exc, ValueError):
+                raise
             out = None
-        if type(out) is not Directions:
-            raise TypeError(
-                f"{getattr(func, '__name__', func)} met a sparse tangent and has no rule for it"
-            )
-        shape = out.shape
-        blocks.append(_sp.csr_matrix(out.array.reshape(k, -1).T))
-    return stacked.linear(_sp.hstack(blocks, format="csr"), shape)
+        outs = list(out) if isinstance(out, (list, tuple)) else [out]
+        if not outs or any(type(o) is not Directions for o in outs):
+            if name is None:
+                return None
+            raise TypeError(f"{name} met a sparse tangent and has no rule for it")
+        res.single = not isinstance(out, (list, tuple))
+        res.container = out
+        blocks.append([_sp.csr_matrix(o.array.reshape(k, -1).T) for o in outs])
+    for j, o in enumerate(res.container if not res.single else [res.container]):
+        res.append((o.shape, _sp.hstack([b[j] for b in blocks], format="csr")))
+    return res
+
+
+def _quiet(func: Any, args: Any, kwargs: dict[str, Any], table: dict[int, Any]) -> Any:
+    """``func`` on numbers in place of the tangents; None where it refuses them."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _call(func, args, kwargs, table)
+    except (TypeError, ValueError):
+        return None
+
+
+def _pieces(r: Any) -> list[Any] | None:
+    """An output as a list of arrays (a list or tuple of them: each), None if it is neither."""
+    if isinstance(r, (list, tuple)):
+        parts = [_array(q) for q in r]
+        return parts if all(q is not None for q in parts) else None
+    q = _array(r)
+    return None if q is None else [q]
+
+
+def _array(q: Any) -> Any:
+    if isinstance(q, np.ndarray):
+        return q
+    return np.asarray(q) if isinstance(q, (np.generic, float, complex)) else None
+
+
+def _rebuild(like: Any, parts: list[Any]) -> Any:
+    """``parts`` in the container ``like`` came in (one array: the part itself)."""
+    if isinstance(like, tuple):
+        return tuple(parts)
+    if isinstance(like, list):
+        return list(parts)
+    return parts[0]
+
+
+def _bilinear(func: Any, args: Any, kwargs: dict[str, Any], found: list[Rows],
+              name: str) -> Pattern | None:  # fmt: skip
+    """Where ``func`` is linear in each of two patterns separately (not jointly), the pattern
+    of its output: entry o gets the pairs (i, j) of an input i of entry a of the first and an
+    input j of entry b of the second wherever the product of a and b reaches o. None where
+    ``func`` is not bilinear in them."""
+    a, b = found
+    rng = np.random.default_rng(1)
+    wa, wb = rng.uniform(1.0, 2.0, a.shape), rng.uniform(1.0, 2.0, b.shape)
+    g = _pieces(_quiet(func, args, kwargs, {id(a): wa, id(b): wb}))
+    g2a = _pieces(_quiet(func, args, kwargs, {id(a): 2 * wa, id(b): wb}))
+    g2b = _pieces(_quiet(func, args, kwargs, {id(a): wa, id(b): 2 * wb}))
+    if g is None or g2a is None or g2b is None or len(g) != 1:
+        return None
+    g, g2a, g2b = (np.asarray(q[0]) for q in (g, g2a, g2b))
+    if not (
+        g.shape == g2a.shape == g2b.shape and np.any(g != 0)
+        and np.allclose(g2a, 2 * g, rtol=1e-12, atol=0)
+        and np.allclose(g2b, 2 * g, rtol=1e-12, atol=0)
+    ):  # fmt: skip
+        return None
+    shape = g.shape
+    small, other = (a, b) if a.size <= b.size else (b, a)
+    if small.size * other.size <= 4096:  # exact: one probe per entry of the smaller side
+        out = Pattern(_empty(math.prod(shape), small.ncols * other.ncols), shape)
+        eye = Directions(np.eye(other.size).reshape(other.size, *other.shape))
+        for i in range(small.size):
+            e = np.zeros(small.size)
+            e[i] = 1.0
+            r = _call(func, args, kwargs, {id(small): e.reshape(small.shape), id(other): eye})
+            if type(r) is not Directions:
+                raise TypeError(f"{name} met two sparse tangents and has no rule for them")
+            M = _sp.csr_matrix(r.array.reshape(other.size, -1).T)
+            if M.nnz:
+                row = small.gather(np.full(shape, i, dtype=np.int64))
+                out = out + row.pairs(other.linear(M, shape))
+        return out
+    if max(a.size, b.size) > PROBE_LIMIT:  # every pair of the inputs either reaches
+        return a.everywhere(shape).pairs(b.everywhere(shape))
+    sides = []  # conservative: the entries of each side that reach o, paired
+    for p, q, wq in ((a, b, wb), (b, a, wa)):
+        eye = Directions(np.eye(p.size).reshape(p.size, *p.shape))
+        r = _call(func, args, kwargs, {id(p): eye, id(q): wq})
+        if type(r) is not Directions:
+            raise TypeError(f"{name} met two sparse tangents and has no rule for them")
+        sides.append(p.linear(_sp.csr_matrix(r.array.reshape(p.size, -1).T), shape))
+    return sides[0].pairs(sides[1])
