@@ -210,6 +210,8 @@ class Rows(Tangent):
     def __add__(self, other: Any) -> Any:
         if type(other) is type(self):
             return self._sum_rows(other, 1)
+        if isinstance(other, Tangent):  # (Directions would not add a sparse tangent either)
+            _mixed(self, other)
         if _is_dual(other) or isinstance(other, Tangent):
             return NotImplemented
         return self.broadcast(np.broadcast_shapes(self.shape, np.shape(other)))  # a zero
@@ -400,17 +402,34 @@ def _is_dual(x: Any) -> bool:
     return getattr(type(x), "_is_dual", False)
 
 
+def _mixed(s: Any, t: Any) -> None:
+    """Refuse a product of a sparse tangent with a tangent of another kind (vector mode's
+    Directions: a dense derivative taken inside F, or F inside a dense one): no layout holds
+    both, and a product that dropped either would be a silent wrong number."""
+    kinds = {type(x) for x in (s, t) if isinstance(x, Tangent)}
+    if len(kinds) > 1:
+        names = " and ".join(sorted(k.__name__ for k in kinds))
+        raise TypeError(
+            f"a product met tangents of two kinds ({names}): sparse derivatives (sparsity, "
+            "sparse=True) do not nest with vector-mode ones; take the inner or outer derivative "
+            "with chunk=1 (dd.gradient(f, y, chunk=1), dd.jacobian(..., chunk=1)), or use "
+            "dd.hessian(f, x, sparse=True) / dd.hvp(f, x, v, sparse=True) for second derivatives"
+        )
+
+
 def _scale_pattern(s: Any, t: Any) -> Any:
     """``s·t`` for conventions.scale, roles kept: a slope times a pattern is the pattern; a
     pattern as the slope (a nested Dual's inner level) times a pattern is their pairs; a pattern
     as the slope times a constant's tangent (zero) is zero."""
-    if type(t) is Pattern:
+    if type(t) is Pattern:  # a vector-mode slope (a dense derivative inside F): its k copies
         return t.pairs(s) if type(s) is Pattern else t * s
+    _mixed(s, t)  # a pattern slope times another kind of tangent: no layout holds the product
     return np.zeros(np.broadcast_shapes(s.shape, np.shape(t)))
 
 
 def _scale_sparse(s: Any, t: Any) -> Any:
     """``s·t`` for conventions.scale: the sparse tangent's rows times the other factor."""
+    _mixed(s, t)
     if type(s) is SparseTangent and type(t) is SparseTangent:
         raise TypeError("two sparse tangents met in a product")
     return t.scaled(s) if type(t) is SparseTangent else s.scaled(t)
@@ -529,6 +548,7 @@ def _matmul(a: Any, b: Any) -> Rows:
     """``a @ b`` with one side a sparse tangent and the other a constant matrix (patterns:
     also two patterns, a nested Hessian's slope and tangent); other shapes are probed."""
     if isinstance(a, Rows) and isinstance(b, Rows):
+        _mixed(a, b)
         if type(a) is not Pattern or type(b) is not Pattern:
             raise TypeError("two sparse tangents met in a matrix product")
         a2 = a if a.ndim >= 2 else a[None, :]
@@ -608,7 +628,7 @@ def _generic(func: Any, args: Any, kwargs: dict[str, Any]) -> Any:
     if not found:
         return func(*args, **kwargs)
     if len({type(p) for p in found}) != 1:
-        raise TypeError("a pattern and a sparse tangent met in one function")
+        _mixed(*{type(p): p for p in found}.values())
     name = getattr(func, "__name__", str(func))
     if len(found) == 2 and type(found[0]) is Pattern and found[0] is not found[1]:
         pairs = _bilinear(func, args, kwargs, found, name)

@@ -143,8 +143,12 @@ def _spd(x):
     return X @ X.T + 3.0 * np.eye(3)
 
 
-def _first(t):
-    return t[0]
+def _chain(x):
+    return np.sum((x[1:] - x[:-1] ** 2) ** 2)
+
+
+def _cubes(x):
+    return np.sum(np.cumsum(x) ** 3)
 
 
 # fmt: off
@@ -366,6 +370,11 @@ CASES = [
     Case("fft", "fftshift, ifftshift", lambda x: np.fft.fftshift(x) * np.fft.ifftshift(x) ** 2),
     Case("fft", "hfft, ihfft", lambda x: np.fft.hfft(x[:4] + 0j) + np.abs(np.fft.ihfft(x)).sum()),
     Case("fft", "fft of a local diff (sparse input)", lambda x: np.real(np.fft.ifft(np.fft.fft(x) * np.fft.fft(np.array([1.0, -1, 0, 0, 0, 0])))), flags="sel"),
+    # --- derivatives inside F ------------------------------------------------------------------
+    Case("nesting", "sparse Jacobian of a dense gradient", lambda x: dd.gradient(_chain, x), flags="sel,h0"),
+    Case("nesting", "sparse Jacobian of a chunk=1 gradient", lambda x: dd.gradient(_chain, x, chunk=1), flags="sel,h0"),
+    Case("nesting", "sparsity of a sparse gradient", lambda x: dd.gradient(_chain, x, sparse=True), raises="tangents of two kinds"),
+    Case("nesting", "sparsity of a sparse gradient through cumsum", lambda x: dd.gradient(_cubes, x, sparse=True), raises="tangents of two kinds"),
 ]
 # fmt: on
 
@@ -493,8 +502,29 @@ def test_numpy_function_under_sparse_derivatives(case: Case) -> None:
             _check_scalar(case)
 
 
+@pytest.mark.parametrize("f", [_chain, _cubes], ids=["chain", "cumsum"])
+def test_a_dense_derivative_of_a_sparse_gradient(f):
+    # vector mode over sparse tangents has no layout: a clear error (it was a zero matrix for
+    # cumsum); with chunk=1 the outer derivative takes plain tangents and is exact
+    x = np.linspace(0.3, 1.2, 6)
+    with pytest.raises(TypeError, match="tangents of two kinds.*chunk=1"):
+        dd.jacobian(lambda y: dd.gradient(f, y, sparse=True), x)
+    got = dd.jacobian(lambda y: dd.gradient(f, y, sparse=True), x, chunk=1)
+    assert np.allclose(got, dd.hessian(f, x), rtol=1e-12, atol=1e-12)
+
+
 def test_the_table_covers_each_family():
     families = {c.family for c in CASES}
-    assert {"ufunc", "shape", "index", "assign", "reduce", "product", "linalg", "fft"} <= families
+    assert {
+        "ufunc",
+        "shape",
+        "index",
+        "assign",
+        "reduce",
+        "product",
+        "linalg",
+        "fft",
+        "nesting",
+    } <= families
     assert len({c.id for c in CASES}) == len(CASES), "case names are unique"
     assert all(re.fullmatch(r"(sel|pt|fd|h0|,)*", c.flags) for c in CASES)
