@@ -45,12 +45,16 @@ except ImportError as exc:  # pragma: no cover - exercised by tests/test_without
         'pip install "dualdiff-ad[scipy]"'
     ) from exc
 
-__all__ = ["PROBE_LIMIT", "Pattern", "Rows", "SparseTangent", "identity"]
+__all__ = ["PAIR_LIMIT", "PROBE_LIMIT", "Pattern", "Rows", "SparseTangent", "identity"]
 
 #: a linear function applied to a pattern that is not a selection (each output one input or 0)
 #: and has no rule here is probed with the identity in vector mode up to this many input
 #: entries; above it, each output entry conservatively depends on every input entry's inputs
 PROBE_LIMIT = 2048
+
+#: a second-order pattern (pairs of inputs, entry by entry) larger than this is refused with a
+#: MemoryError that says why, rather than one that asks for hundreds of gigabytes
+PAIR_LIMIT = 2**28
 
 _BOOL = np.bool_
 
@@ -303,6 +307,13 @@ class Pattern(Rows):
         out = np.zeros(len(per) + 1, dtype=np.int64)
         np.cumsum(per, out=out[1:])
         total = int(out[-1])
+        if total > PAIR_LIMIT:
+            raise MemoryError(
+                f"the Hessian's pattern would hold {total} pairs of inputs: entries that depend "
+                "on every input (a linear NumPy function without a rule, over more than "
+                "dualdiff.sparse.pattern.PROBE_LIMIT entries, is taken as mixing everything) "
+                "meet in a product; give the pattern yourself (sparsity=) or raise PROBE_LIMIT"
+            )
         row = np.repeat(np.arange(len(per)), per)
         k = np.arange(total) - out[:-1][row]  # the k-th pair of its row
         nbr = np.maximum(nb[row], 1)
@@ -692,7 +703,7 @@ class _Probed(list):
 
 
 def _probe(func: Any, args: Any, kwargs: dict[str, Any], spans: Any, total: int, unit: Any,
-           name: str | None) -> Any:  # fmt: skip
+           name: str | None, fixed: dict[int, Any] | None = None) -> Any:  # fmt: skip
     """The matrix of each output piece of the linear ``func``, from vector-mode calls on
     ``unit`` times the identity (PROBE_LIMIT columns per call). ``name`` None: a failing call
     (a function that refuses complex numbers) gives None."""
@@ -704,7 +715,7 @@ def _probe(func: Any, args: Any, kwargs: dict[str, Any], spans: Any, total: int,
         eye[np.arange(k), lo + np.arange(k)] = unit
         eyes = {id(p): Directions(eye[:, o : o + p.size].reshape(k, *p.shape)) for p, o in spans}
         try:
-            out = _call(func, args, kwargs, eyes)
+            out = _call(func, args, kwargs, {**eyes, **(fixed or {})})
         except (TypeError, ValueError) as exc:
             if name is None:
                 return None
@@ -795,13 +806,8 @@ def _bilinear(func: Any, args: Any, kwargs: dict[str, Any], found: list[Rows],
                 row = small.gather(np.full(shape, i, dtype=np.int64))
                 out = out + row.pairs(other.linear(M, shape))
         return out
-    if max(a.size, b.size) > PROBE_LIMIT:  # every pair of the inputs either reaches
-        return a.everywhere(shape).pairs(b.everywhere(shape))
     sides = []  # conservative: the entries of each side that reach o, paired
     for p, q, wq in ((a, b, wb), (b, a, wa)):
-        eye = Directions(np.eye(p.size).reshape(p.size, *p.shape))
-        r = _call(func, args, kwargs, {id(p): eye, id(q): wq})
-        if type(r) is not Directions:
-            raise TypeError(f"{name} met two sparse tangents and has no rule for them")
-        sides.append(p.linear(_sp.csr_matrix(r.array.reshape(p.size, -1).T), shape))
+        probed = _probe(func, args, kwargs, [(p, 0)], p.size, 1.0, name, {id(q): wq})
+        sides.append(p.linear(probed[0][1], shape))
     return sides[0].pairs(sides[1])
