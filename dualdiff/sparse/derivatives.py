@@ -207,6 +207,12 @@ class SparseJacobian:
         r = self.F(make(x, Directions(self._seeds), tag), *args)
         value, t = split_result(r, tag, "sparse jacobian")
         if type(t) is Directions:
+            if t.array.shape != (self._seeds.shape[0], *np.shape(value)):
+                raise TypeError(  # a rule that mixed the direction axis into the value's
+                    f"the compressed pass gave tangents of shape {t.array.shape[1:]} for F's "
+                    f"value of shape {np.shape(value)}: a NumPy function in F mishandles "
+                    "vector-mode tangents there (dd.jacobian(F, x) is affected too)"
+                )
             data = np.ravel(t.array).take(self._read)  # J[i, j] = B[i, colour(j)]
         else:  # F did not depend on x
             data = np.zeros(self.pattern.nnz)

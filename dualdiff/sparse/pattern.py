@@ -579,7 +579,35 @@ def _matmul(a: Any, b: Any) -> Rows:
             return p.linear(M, (c.shape[0], k))
         M = _sp.kron(_sp.identity(r), _sp.csr_matrix(c.T), format="csr")  # P @ C
         return p.linear(M, (r, c.shape[1]))
-    return _generic(np.matmul, (a, b), {})
+    return _matmul_probe(p, c, p is a)
+
+
+def _matmul_probe(p: Rows, c: Any, left: bool) -> Rows:
+    """``p @ c`` (``left``) or ``c @ p`` for any shapes NumPy's matmul takes (stacks, 1-D
+    operands, broadcast batches): the matrix of the map, from matmul of c with unit entries of p
+    put on a leading batch axis (so that it never lines up with a matrix axis)."""
+    out_shape = (np.matmul(np.empty(p.shape), c) if left else np.matmul(c, np.empty(p.shape))).shape
+    if c.ndim == 1:
+        pe = p.shape
+    elif p.ndim == 1:
+        pe = (1, *p.shape) if left else (*p.shape, 1)
+    else:
+        pe = p.shape
+    pad = (1,) * max(0, c.ndim - len(pe))
+    if type(p) is Pattern and p.size > PROBE_LIMIT:
+        return p.everywhere(out_shape)
+    blocks = []
+    for lo in range(0, p.size, PROBE_LIMIT):
+        k = min(PROBE_LIMIT, p.size - lo)
+        E = np.zeros((k, p.size))
+        E[np.arange(k), lo + np.arange(k)] = 1.0
+        E = E.reshape((k, *pad, *pe))
+        R = np.matmul(E, c) if left else np.matmul(c, E)
+        blocks.append(_sp.csr_matrix(R.reshape(k, -1).T))
+    M = _sp.hstack(blocks, format="csr")
+    if M.shape[0] != math.prod(out_shape):  # pragma: no cover - a shape NumPy did not expect
+        raise TypeError(f"matmul of shapes {p.shape} and {c.shape} met a sparse tangent")
+    return p.linear(M, out_shape)
 
 
 def _shape(a: Rows) -> tuple[int, ...]:

@@ -513,6 +513,32 @@ def test_a_dense_derivative_of_a_sparse_gradient(f):
     assert np.allclose(got, dd.hessian(f, x), rtol=1e-12, atol=1e-12)
 
 
+C435 = RNG.normal(size=(4, 3, 5))
+
+
+@pytest.mark.parametrize(
+    "F",
+    [lambda x: x[:3] @ C435, lambda x: C435.transpose(0, 2, 1) @ x[:3],
+     lambda x: x.reshape(2, 3) @ C435, lambda x: C435.transpose(0, 2, 1) @ x.reshape(3, 2)],
+    ids=["1-D @ 3-D", "3-D @ 1-D", "2-D @ 3-D", "3-D @ 2-D"],
+)  # fmt: skip
+def test_matmul_with_a_constant_stack(F):
+    # the pattern of a stacked matmul (it had the wrong number of rows for 1-D @ 3-D) and the
+    # sparse gradient and Hessian are exact; vector mode mishandles these shapes (dense
+    # dd.jacobian too), so the compressed pass refuses with a TypeError instead of misreading
+    x = np.random.default_rng(8).uniform(0.2, 1.3, 6)
+    m = int(np.size(F(x)))
+    fd = _fd_jacobian(F, x, m)
+    assert np.array_equal(dd.sparsity(F, x).toarray(), np.abs(fd) > 1e-8)
+    s = lambda y: np.sum(np.sin(F(y)))
+    assert np.allclose(dd.gradient(s, x, sparse=True), _fd_jacobian(s, x, 1)[0], atol=1e-6)
+    H = _fd_jacobian(lambda y: dd.gradient(s, y, sparse=True), x, 6)
+    assert np.allclose(dd.hessian(s, x, sparse=True).toarray(), H, atol=1e-5)
+    assert not ((np.abs(H) > 1e-6) & ~dd.hessian_sparsity(s, x).toarray()).any()
+    with pytest.raises((TypeError, ValueError)):
+        SparseJacobian(F, x)(x)
+
+
 def test_the_table_covers_each_family():
     families = {c.family for c in CASES}
     assert {
