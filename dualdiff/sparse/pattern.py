@@ -8,8 +8,8 @@ running F once on ``Dual(x, identity pattern)`` yields, row by row, the inputs e
 F(x) depends on: the Jacobian's sparsity pattern, conservative by construction (it never misses a
 nonzero). Branches in F's own Python code, and selections by indices computed from the values
 (``sort``, ``median``, ``x[np.argmax(x)]``), follow the point F is run at; NumPy's selections
-(``where``, ``maximum``, ``abs``, ``clip``, ``max``) keep every side's dependence, so the
-pattern holds wherever the same branches and orderings are taken.
+(``where``, ``select``, ``maximum``, ``abs``, ``clip``, ``max``) keep every side's dependence,
+so the pattern holds wherever the same branches and orderings are taken.
 
 Patterns at two levels of a nested Dual give the Hessian's pattern: where a slope that depends on
 the inputs (a pattern, at the inner level) multiplies a tangent (a pattern, at the outer level),
