@@ -94,12 +94,40 @@ def _linear(func: Any) -> _F:
         refuse_extras(func.__name__, out=kwargs.pop("out", None), where=kwargs.pop("where", None))
         if kwargs.get("dtype", 0) is None:
             del kwargs["dtype"]
-        v, t = func(a._v, *args, **kwargs), func(a._t, *args, **kwargs)
+        kt = _constants_zero(func, kwargs)  # (first: refuses a Dual constant)
+        v, t = func(a._v, *args, **kwargs), func(a._t, *args, **kt)
         if isinstance(v, list):  # split and kin: a list of pieces
             return [make(as_scalar(p), as_scalar(q), a._tag) for p, q in zip(v, t, strict=True)]
         return make(as_scalar(v), as_scalar(t), a._tag)
 
     return impl
+
+
+#: keyword arguments that add a constant to a linear function's result (np.sum's initial,
+#: np.diff's prepend and append): for the tangent the constant is 0
+AFFINE_KWARGS = ("initial", "prepend", "append")
+
+
+def _constants_zero(func: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The keyword arguments for the tangent: an added constant becomes 0 (``initial`` is left
+    out, ``prepend``/``append`` become zeros of their shape); a Dual there is refused."""
+    if not any(k in kwargs for k in AFFINE_KWARGS):
+        return kwargs
+    out = dict(kwargs)
+    for name in AFFINE_KWARGS:
+        if name not in out:
+            continue
+        c = out[name]
+        if isinstance(c, Dual) or (isinstance(c, np.ndarray) and c.dtype == object):
+            raise TypeError(
+                f"numpy.{func.__name__}: {name}= a Dual is not supported; join it to the "
+                "array first (np.concatenate), or add it to the result"
+            )
+        if name == "initial":
+            del out[name]
+        else:
+            out[name] = np.zeros(np.shape(c))
+    return out
 
 
 def linear(*funcs: Any) -> None:

@@ -89,7 +89,7 @@ def scale(s: Any, t: Any) -> Any:
         if type(r) is complex:
             return 0j
         return mpmath.mpc(0) if isinstance(r, mpmath.mpc) else like(0.0, r)
-    if (ks and s != 0 and s - s == 0) or (kt and t != 0 and t - t == 0):
+    if (ks and s != 0 and s * 0 == 0) or (kt and t != 0 and t * 0 == 0):
         return s * t  # a finite non-zero scalar factor: no 0·∞ can arise
     blocks = per_block(_block_scale, s, t)
     if blocks is not None:

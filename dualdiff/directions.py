@@ -262,8 +262,22 @@ def _cumsum(a: Directions, axis: Any = None, dtype: Any = None) -> Directions:
     return Directions(np.cumsum(a.array, axis=_vaxis(axis, a.ndim), dtype=dtype))
 
 
-def _diff(a: Directions, n: int = 1, axis: int = -1) -> Directions:
-    return Directions(np.diff(a.array, n=n, axis=_vaxis(axis, a.ndim)))
+def _diff(a: Directions, n: int = 1, axis: int = -1, prepend: Any = None,
+          append: Any = None) -> Directions:  # fmt: skip
+    """np.diff of the directions; ``prepend``/``append`` are constants' tangents (zeros): zeros
+    of their shape, one slice for a scalar, join the value axis first."""
+    arr, ax = a.array, _vaxis(axis, a.ndim)
+
+    def zeros(c: Any) -> Any:
+        c, shape = np.asarray(c), list(arr.shape)
+        shape[ax] = 1 if c.ndim == 0 else c.shape[ax - 1]
+        return np.zeros(shape, dtype=arr.dtype)
+
+    if prepend is not None or append is not None:
+        parts = [zeros(prepend)] if prepend is not None else []
+        parts += [arr] + ([zeros(append)] if append is not None else [])
+        arr = np.concatenate(parts, axis=ax)
+    return Directions(np.diff(arr, n=n, axis=ax))
 
 
 def _reshape(a: Directions, shape: Any, order: str = "C") -> Directions:
@@ -329,16 +343,26 @@ def shape_of(t: Any) -> tuple[int, ...]:
 
 
 def _matmul(a: Any, b: Any) -> Directions:
-    """``a @ b`` where exactly one side is a Directions (the other a constant array)."""
+    """``a @ b`` where exactly one side is a Directions (the other a constant array). The
+    direction axis stays a batch axis of its own: a vector side becomes a one-row (one-column)
+    matrix, and both sides get the other's batch axes after it, so that it never meets the
+    constant's batch axes (a stack of matrices) or its rows."""
     if type(a) is Directions:
-        if a.ndim == 0 or np.ndim(b) == 0:
+        c, nd = np.asarray(b), a.ndim
+        if nd == 0 or c.ndim == 0:
             raise ValueError("matmul: input operand does not have enough dimensions")
-        return Directions(np.matmul(a.array, b))
-    if np.ndim(a) == 0 or b.ndim == 0:
+        if nd == 1:  # (k, n) as (k, 1..., 1, n): a row vector per direction
+            arr = a.array.reshape((a.k,) + (1,) * max(c.ndim - 2, 0) + (1, a.shape[0]))
+            r = np.matmul(arr, c)
+            return Directions(r[..., 0, :] if c.ndim >= 2 else r[..., 0])
+        return Directions(np.matmul(padded(a.array, max(nd, c.ndim)), c))
+    c, nd = np.asarray(a), b.ndim
+    if c.ndim == 0 or nd == 0:
         raise ValueError("matmul: input operand does not have enough dimensions")
-    if b.ndim == 1:
-        return Directions(np.matmul(a, b.array[..., None])[..., 0])
-    return Directions(np.matmul(a, b.array))
+    if nd == 1:  # (k, n) as (k, 1..., n, 1): a column vector per direction
+        arr = b.array.reshape((b.k,) + (1,) * max(c.ndim - 2, 0) + (b.shape[0], 1))
+        return Directions(np.matmul(c, arr)[..., 0])
+    return Directions(np.matmul(c, padded(b.array, max(nd, c.ndim))))
 
 
 def _take_along_axis(a: Directions, indices: Any, axis: int) -> Directions:

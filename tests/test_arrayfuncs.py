@@ -127,3 +127,45 @@ def test_max_of_ties_shares_the_tangent_in_every_mode():
     for chunk in (1, 2, 3):
         assert np.array_equal(dd.gradient(f, g, chunk=chunk), [-1.0, 1.0, 0.0])
     assert np.array_equal(dd.hessian(f, g), np.diag([1.0, 1.0, 0.0]))
+
+
+# --- found by probing the sparse derivatives: dense results that were wrong -----------------------
+def _fd_jacobian(F, x, h=1e-6):
+    cols = [(F(x + e) - F(x - e)) / (2 * h) for e in np.eye(x.size).reshape(x.size, *x.shape) * h]
+    return np.stack(cols, axis=-1).reshape(np.shape(F(x)) + x.shape)
+
+
+@pytest.mark.parametrize(
+    "cshape, xshape, left",
+    [((4, 3, 5), (3,), True), ((4, 3, 5), (2, 3), True), ((4, 3, 5), (5,), False),
+     ((4, 2, 3), (3, 5), False), ((3, 5), (3,), True), ((3, 5), (5,), False),
+     ((4, 3, 5), (4, 2, 3), True), ((2, 1, 3, 5), (4, 3), True), ((3,), (3,), True),
+     ((3,), (2, 3, 4), False)],
+)  # fmt: skip
+@pytest.mark.parametrize("chunk", [1, None])
+def test_matmul_with_a_constant_stack_in_every_mode(cshape, xshape, left, chunk):
+    # vector mode's direction axis met the constant's batch axes: wrong numbers for x @ C
+    # with C of shape (4, 3, 5) and x of shape (3,), crashes for the other stacks
+    rng = np.random.default_rng(sum(cshape) + len(xshape))
+    C, x = rng.normal(size=cshape), rng.normal(size=xshape)
+    F = (lambda v: np.tanh(v) @ C) if left else (lambda v: C @ np.tanh(v))
+    J = dd.jacobian(F, x, chunk=chunk)
+    assert np.allclose(J, _fd_jacobian(F, x), rtol=1e-6, atol=1e-8)
+
+
+def test_added_constants_have_no_tangent():
+    # np.diff's prepend/append and np.sum's initial were applied to the tangent too
+    x = np.linspace(0.3, 1.2, 6)
+    assert np.array_equal(dd.jvp(lambda v: np.diff(v, prepend=5.0), x, np.ones(6))[1],
+                          [1.0, 0, 0, 0, 0, 0])  # fmt: skip
+    assert dd.jvp(lambda v: np.sum(v, initial=5.0), x, np.ones(6))[1] == 6.0
+    F = lambda v: np.diff(v**2, prepend=5.0, append=[1.0, 2.0])
+    assert np.allclose(dd.jacobian(F, x), _fd_jacobian(F, x), rtol=1e-6, atol=1e-8)
+    assert np.allclose(dd.jacobian(lambda v: np.sum(v**2, initial=5.0), x), 2 * x)
+    with pytest.raises(TypeError, match=r"numpy.diff: prepend= a Dual is not supported"):
+        dd.jacobian(lambda v: np.diff(v, prepend=v[:1]), x)
+
+
+def test_a_boolean_constant_factor():
+    x = np.array([0.5, -1.0, 2.0])
+    assert np.array_equal(dd.gradient(lambda v: np.sum(v * np.all(v > -10)), x), np.ones(3))
