@@ -618,7 +618,33 @@ def _ndim(a: Rows) -> int:
     return a.ndim
 
 
+def _concatenate(arrays: Any, axis: int | None = 0, out: Any = None, **kwargs: Any) -> Any:
+    """Joined rows: each entry's row from the piece it comes from (a constant piece: zero rows),
+    by one gather; anything unusual goes to the generic probe."""
+    items = list(arrays) if isinstance(arrays, (list, tuple)) else None
+    rows = [x for x in items if isinstance(x, Rows)] if items is not None else []
+    plain = (
+        out is None and not any(v is not None for v in kwargs.values()) and rows
+        and len({type(r) for r in rows}) == 1 and len({r.ncols for r in rows}) == 1
+        and all(isinstance(x, Rows) or not np.any(np.asarray(x) != 0) for x in items)
+    )  # fmt: skip
+    if not plain:
+        return _generic(np.concatenate, (arrays,), dict(axis=axis, out=out, **kwargs))
+    ids, offset = [], 0
+    for x in items:
+        if isinstance(x, Rows):
+            ids.append(np.arange(offset, offset + x.size).reshape(x.shape))
+            offset += x.size
+        else:
+            ids.append(np.full(np.shape(x), -1))
+    if axis is None:
+        ids = [i.ravel() for i in ids]
+        axis = 0
+    return rows[0].stacked(rows[1:]).gather(np.concatenate(ids, axis=axis))
+
+
 _FUNCS: dict[Any, Callable[..., Any]] = {
+    np.concatenate: _concatenate,
     np.sum: _sum,
     np.mean: _mean,
     np.diff: _diff,
