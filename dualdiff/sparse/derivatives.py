@@ -216,8 +216,9 @@ class SparseJacobian:
             data = np.ravel(t.array).take(self._read)  # J[i, j] = B[i, colour(j)]
         else:  # F did not depend on x
             data = np.zeros(self.pattern.nnz)
-        p = self.pattern
-        J = sp.csr_matrix((data, p.indices, p.indptr), shape=p.shape)
+        p = self.pattern  # the caller's own index arrays: an in-place change to the result
+        # (J.eliminate_zeros(), J.indices[...] = ...) must not reach the prepared pattern
+        J = sp.csr_matrix((data, p.indices.copy(), p.indptr.copy()), shape=p.shape)
         return value, J
 
     def __call__(self, x: Any, *args: Any) -> Any:

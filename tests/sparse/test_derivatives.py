@@ -300,3 +300,13 @@ def test_sparse_namespace_and_orderings_follow_the_point():
     # sort's pattern is the ordering at the point (documented): a permutation here
     got = sparsity(np.sort, np.array([3.0, 1.0, 2.0])).toarray().astype(int)
     assert np.array_equal(got, [[0, 1, 0], [0, 0, 1], [1, 0, 0]])
+
+
+def test_results_do_not_share_the_prepared_pattern():
+    x = np.linspace(0.5, 1.5, 12)
+    J = SparseJacobian(brusselator, x)
+    first = J(x)
+    first.data[:] = 0.0
+    first.eliminate_zeros()  # in place: would empty a shared pattern
+    first.indices[:] = 0
+    assert np.array_equal(J(x).toarray(), dd.jacobian(brusselator, x))
