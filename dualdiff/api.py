@@ -329,12 +329,16 @@ class Derivative:
         r, aux = self._run(seeded, kwargs)
         v, t = split_result(r, tag, self._name)
         if is_complex(xs._v):  # f'(z) exists where the derivatives along 1 and i agree
-            tag = new_tag()
-            seeded[i] = make(xs._v, xs._t * 1j, tag)
-            ti = split_result(self._run(seeded, kwargs)[0], tag, self._name)[1]
+            ti = self._along_i(seeded, i, kwargs)
             who = self._name if len(args) == 1 else f"{self._name} (argument {i})"
             _check_holomorphic(who, args[i], t, ti)
         return v, _elementwise(t, xs._v), aux
+
+    def _along_i(self, seeded: list[Any], i: int, kwargs: dict[str, Any]) -> Any:
+        """f's tangent where argument i (seeded in ``seeded``) moves along i instead of 1."""
+        xs, tag = seeded[i], new_tag()
+        turned = [*seeded[:i], make(xs._v, xs._t * 1j, tag), *seeded[i + 1 :]]
+        return split_result(self._run(turned, kwargs)[0], tag, self._name)[1]
 
     def value_and_prime(self, *args: Any, **kwargs: Any) -> tuple[Any, Any]:
         """``(f(x), f'(x))`` from a single evaluation of ``f`` (with ``argnums``, the partial
@@ -375,9 +379,7 @@ class Derivative:
         tag = new_tag()
         xs = seed(z, tag, self._name)
         t1 = split_result(self._run([xs], kwargs)[0], tag, self._name)[1]
-        tag = new_tag()
-        ti = split_result(self._run([make(xs._v, xs._t * 1j, tag)], kwargs)[0], tag, self._name)
-        a, b = t1, ti[1] * -1j  # b = (derivative along i) / i
+        a, b = t1, self._along_i([xs], 0, kwargs) * -1j  # b = (derivative along i) / i
         return (a + b) / 2, (a - b) / 2
 
     @property

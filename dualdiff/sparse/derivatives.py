@@ -46,11 +46,14 @@ def _point(x: Any, who: str) -> Any:
     return b
 
 
-def _rows(t: Any, size: int, ncols: int) -> Any:
-    """A result tangent's pattern as a matrix (a constant result: no dependence)."""
+def _detect(F: Callable[[Any], Any], x: Any, who: str) -> tuple[Any, Any]:
+    """``(F(x), the Jacobian's pattern)`` from one run of F on the identity pattern (a constant
+    result: no dependence)."""
+    tag = new_tag()
+    value, t = split_result(F(make(x, identity(x.shape), tag)), tag, who)
     if type(t) is Pattern:
-        return t.m
-    return sp.csr_matrix((size, ncols), dtype=np.bool_)
+        return value, t.m.tocsr()
+    return value, sp.csr_matrix((int(np.size(value)), x.size), dtype=np.bool_)
 
 
 def sparsity(F: Callable[[Any], Any], x: Any) -> Any:
@@ -66,10 +69,7 @@ def sparsity(F: Callable[[Any], Any], x: Any) -> Any:
            [0, 1, 1, 0],
            [0, 0, 1, 1]])
     """
-    x = _point(x, "sparsity")
-    tag = new_tag()
-    value, t = split_result(F(make(x, identity(x.shape), tag)), tag, "sparsity")
-    return _rows(t, int(np.size(value)), x.size).tocsr()
+    return _detect(F, _point(x, "sparsity"), "sparsity")[1]
 
 
 def hessian_sparsity(f: Callable[[Any], Any], x: Any) -> Any:
@@ -172,10 +172,8 @@ class SparseJacobian:
         self.F, self.shape_in = F, x.shape
         self.n = x.size
         if sparsity is None:
-            tag = new_tag()
-            value, t = split_result(F(make(x, identity(x.shape), tag)), tag, "sparse jacobian")
+            value, self.pattern = _detect(F, x, "sparse jacobian")
             self.shape_out = tuple(np.shape(value))
-            self.pattern = _rows(t, int(np.size(value)), self.n).tocsr()
         else:
             self.shape_out = tuple(np.shape(F(x)))
             m = math.prod(self.shape_out)

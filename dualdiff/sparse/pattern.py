@@ -36,6 +36,7 @@ import numpy as np
 
 from ..conventions import SPECIAL
 from ..directions import Directions, Tangent
+from ..kinds import is_dual
 
 try:
     import scipy.sparse as _sp
@@ -216,7 +217,7 @@ class Rows(Tangent):
             return self._sum_rows(other, 1)
         if isinstance(other, Tangent):  # (Directions would not add a sparse tangent either)
             _mixed(self, other)
-        if _is_dual(other) or isinstance(other, Tangent):
+        if is_dual(other) or isinstance(other, Tangent):
             return NotImplemented
         return self.broadcast(np.broadcast_shapes(self.shape, np.shape(other)))  # a zero
 
@@ -239,7 +240,7 @@ class Rows(Tangent):
 
     # --- NumPy protocols -------------------------------------------------------------------
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        if any(_is_dual(x) for x in inputs):
+        if any(is_dual(x) for x in inputs):
             return NotImplemented
         if method == "__call__" and not kwargs:
             if ufunc is np.multiply:
@@ -350,7 +351,7 @@ class Pattern(Rows):
     def __mul__(self, other: Any) -> Any:
         if type(other) is Pattern:
             return self.pairs(other)
-        if _is_dual(other) or isinstance(other, Tangent):
+        if is_dual(other) or isinstance(other, Tangent):
             return NotImplemented
         return self.broadcast(np.broadcast_shapes(self.shape, np.shape(other)))
 
@@ -386,7 +387,7 @@ class SparseTangent(Rows):
 
     def scaled(self, s: Any) -> Any:
         """Each entry's row times the slope ``s`` at that entry (broadcast); ``0·∞ = 0``."""
-        if _is_dual(s) or isinstance(s, Tangent):
+        if is_dual(s) or isinstance(s, Tangent):
             return NotImplemented
         shape = np.broadcast_shapes(self.shape, np.shape(s))
         t = self.broadcast(shape)
@@ -404,7 +405,7 @@ class SparseTangent(Rows):
     __rmul__ = scaled
 
     def __truediv__(self, other: Any) -> Any:
-        if _is_dual(other) or isinstance(other, Tangent):
+        if is_dual(other) or isinstance(other, Tangent):
             return NotImplemented
         return self.scaled(1.0 / np.asarray(other, dtype=np.result_type(other, 0.0)))
 
@@ -415,10 +416,6 @@ class SparseTangent(Rows):
     def dense(self) -> Any:
         """The rows as a dense array of shape ``value shape + (inputs,)``."""
         return self.m.toarray().reshape(*self.shape, self.ncols)
-
-
-def _is_dual(x: Any) -> bool:
-    return getattr(type(x), "_is_dual", False)
 
 
 def _mixed(s: Any, t: Any) -> None:
