@@ -16,10 +16,21 @@ class BuildExt(build_ext):
         super().build_extensions()
 
 
+def extensions() -> list[Extension]:
+    """Both optional: where one cannot be compiled, dualdiff runs without it (the same rules in
+    pure Python; NumPy's own allocator in the derivative passes)."""
+    exts = [Extension("dualdiff._speedups", ["dualdiff/_speedups.c"], optional=True)]
+    try:
+        import numpy  # a build requirement (pyproject.toml), for the memory pool's headers
+    except ImportError:
+        return exts
+    pool = Extension(
+        "dualdiff._pool", ["dualdiff/_pool.c"], include_dirs=[numpy.get_include()], optional=True
+    )
+    return [*exts, pool]
+
+
 setup(
-    ext_modules=[
-        # optional: where it cannot be compiled, dualdiff runs the same rules in pure Python
-        Extension("dualdiff._speedups", ["dualdiff/_speedups.c"], optional=True),
-    ],
+    ext_modules=extensions(),
     cmdclass={"build_ext": BuildExt},
 )

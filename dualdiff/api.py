@@ -18,6 +18,7 @@ import numpy as np
 from .directions import Directions
 from .dual import Dual, fmt, make, new_tag, tag_counter
 from .kinds import base_value, is_complex, is_mpf
+from .memory import pooled
 
 __all__ = ["Derivative", "derivative", "primal", "seed", "split_result"]
 
@@ -309,7 +310,8 @@ class Derivative:
     # --- one argument -----------------------------------------------------------------
     def _run(self, args: list[Any], kwargs: dict[str, Any]) -> tuple[Any, Any]:
         """f at ``args``: ``(result, aux)`` (aux None without ``has_aux``; as plain numbers)."""
-        r = self.__wrapped__(*args, **kwargs)
+        with pooled():
+            r = self.__wrapped__(*args, **kwargs)
         if not self._has_aux:
             return r, None
         if not (isinstance(r, tuple) and len(r) == 2):

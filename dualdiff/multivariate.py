@@ -28,6 +28,7 @@ from .api import as_input, primal, split_result
 from .directions import Directions
 from .dual import Dual, fmt, make, new_tag
 from .kinds import base_value, is_complex
+from .memory import pooled
 
 __all__ = [
     "CHUNK_BUDGET", "default_chunk", "gradient", "hessian", "hvp", "jacobian", "jvp",
@@ -121,7 +122,8 @@ def _passes(
             e = np.zeros((stop - start, n), dtype=kind)
             e[np.arange(stop - start), np.arange(start, stop)] = 1.0
             xd = make(x, Directions(e), tag)
-        value, t = split_result(f(xd), tag, who)
+        with pooled():
+            value, t = split_result(f(xd), tag, who)
         blocks.append((start, stop, value, t))
     return value, blocks
 
@@ -540,4 +542,5 @@ def jvp(F: Callable[..., Any], x: Any, v: Any) -> tuple[Any, Any]:
             "complex (x + 0j) to move it off the real line"
         )
     tag = new_tag()
-    return split_result(F(make(x, v, tag)), tag, "jvp")
+    with pooled():
+        return split_result(F(make(x, v, tag)), tag, "jvp")

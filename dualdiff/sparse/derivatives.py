@@ -24,6 +24,7 @@ from ..api import as_input, split_result
 from ..directions import Directions
 from ..dual import Dual, make, new_tag
 from ..kinds import base_value, is_complex
+from ..memory import pooled
 from . import coloring
 from .pattern import Pattern, SparseTangent, identity
 
@@ -50,7 +51,8 @@ def _detect(F: Callable[[Any], Any], x: Any, who: str) -> tuple[Any, Any]:
     """``(F(x), the Jacobian's pattern)`` from one run of F on the identity pattern (a constant
     result: no dependence)."""
     tag = new_tag()
-    value, t = split_result(F(make(x, identity(x.shape), tag)), tag, who)
+    with pooled():
+        value, t = split_result(F(make(x, identity(x.shape), tag)), tag, who)
     if type(t) is Pattern:
         return value, t.m.tocsr()
     return value, sp.csr_matrix((int(np.size(value)), x.size), dtype=np.bool_)
@@ -89,7 +91,8 @@ def hessian_sparsity(f: Callable[[Any], Any], x: Any) -> Any:
     x = _point(x, "hessian_sparsity")
     n = x.size
     inner, outer = new_tag(), new_tag()
-    r = f(make(make(x, identity(x.shape), inner), identity(x.shape), outer))
+    with pooled():
+        r = f(make(make(x, identity(x.shape), inner), identity(x.shape), outer))
     value, t = split_result(r, outer, "hessian_sparsity")
     if np.size(base_value(value)) != 1:
         raise TypeError(f"hessian_sparsity needs a scalar f, got shape {np.shape(value)}")
@@ -117,7 +120,9 @@ def sparse_value_and_grad(f: Callable[[Any], Any], x: Any) -> tuple[Any, Any]:
         raise TypeError("gradient(sparse=True) takes a real float array point")
     shape = np.shape(b)
     tag = new_tag()
-    value, t = split_result(f(make(x, identity(shape, values=True), tag)), tag, "gradient")
+    with pooled():
+        r = f(make(x, identity(shape, values=True), tag))
+    value, t = split_result(r, tag, "gradient")
     if np.size(base_value(value)) != 1 or np.shape(base_value(value)):
         raise TypeError(
             f"gradient needs f to return a scalar, got shape {np.shape(base_value(value))}: "
@@ -202,7 +207,8 @@ class SparseJacobian:
                 f"SparseJacobian was prepared for x of shape {self.shape_in}, got {x.shape}"
             )
         tag = new_tag()
-        r = self.F(make(x, Directions(self._seeds), tag), *args)
+        with pooled():
+            r = self.F(make(x, Directions(self._seeds), tag), *args)
         value, t = split_result(r, tag, "sparse jacobian")
         if type(t) is Directions:
             if t.array.shape != (self._seeds.shape[0], *np.shape(value)):

@@ -1,0 +1,220 @@
+"""dualdiff.memory: the pool of NumPy blocks that the derivative passes run in.
+
+A memory pool can only go wrong silently (a block handed out twice, a dirty block for
+``np.zeros``, a block too small for the request), so these tests look at the memory itself:
+data addresses, contents, the pool's counts, and the handler NumPy reports for each array.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+
+import numpy as np
+import pytest
+
+import dualdiff as dd
+from dualdiff import memory
+
+try:
+    from numpy._core.multiarray import get_handler_name
+except ImportError:  # NumPy 1.x
+    from numpy.core.multiarray import get_handler_name
+
+PURE = bool(os.environ.get("DUALDIFF_PURE_PYTHON"))
+compiled = pytest.mark.skipif(PURE, reason="the pool is compiled code; the pure run has none")
+N = 20_000  # 160 KB of float64: a pooled size
+
+
+def test_the_pool_is_built_and_in_use():
+    """CI builds with a compiler; the pure-Python run uses NumPy's allocator throughout."""
+    assert memory.available() is (not PURE)
+    if PURE:
+        assert memory.stats() == {"blocks": 0, "bytes": 0, "limit": 0, "hits": 0, "misses": 0}
+        assert memory.set_limit(10) == 0
+
+
+@pytest.fixture
+def fresh():
+    """An empty pool with the default limit, and the same again afterwards."""
+    memory.release()
+    old = memory.set_limit(64 * 2**20)
+    yield
+    memory.set_limit(old)
+    memory.release()
+
+
+def _address(a: np.ndarray) -> int:
+    return a.__array_interface__["data"][0]
+
+
+@compiled
+def test_arrays_made_inside_use_the_pool_and_the_handler_is_put_back(fresh):
+    outside = get_handler_name()
+    with memory.pooled():
+        assert get_handler_name() == "dualdiff_pool"
+        with memory.pooled():  # nested: still the pool, and the outer block's after it
+            inner = np.ones(N)
+        assert get_handler_name() == "dualdiff_pool"
+        a = np.ones(N)
+    assert get_handler_name() == outside
+    assert get_handler_name(a) == get_handler_name(inner) == "dualdiff_pool"
+    assert get_handler_name(np.ones(N)) == outside
+
+
+@compiled
+def test_a_freed_block_is_handed_out_again_and_live_blocks_never_shared(fresh):
+    with memory.pooled():
+        a = np.full(N, 1.0)
+        where = _address(a)
+        del a
+        assert memory.stats()["blocks"] == 1
+        b = np.full(N, 2.0)  # same size: the kept block
+        assert _address(b) == where
+        c = np.full(N, 3.0)  # b is alive: a new block
+        assert _address(c) != where
+    assert memory.stats()["hits"] >= 1
+    assert np.all(b == 2.0) and np.all(c == 3.0)
+
+
+@compiled
+def test_zeros_from_a_dirty_block_are_zeros(fresh):
+    with memory.pooled():
+        a = np.full(N, np.nan)
+        where = _address(a)
+        del a
+        z = np.zeros(N)  # calloc: served by the dirty block, which must be cleared
+    assert _address(z) == where
+    assert not np.any(z)
+
+
+@compiled
+def test_a_block_serves_only_requests_it_can_hold(fresh):
+    with memory.pooled():
+        del_me = np.ones(N)
+        where = _address(del_me)
+        del del_me
+        bigger = np.ones(N + 1)  # 8 bytes more than the kept block: not that block
+        assert _address(bigger) != where
+        much_smaller = np.ones(N // 2)  # would waste half the block: not that block either
+        assert _address(much_smaller) != where
+        near = np.ones(N - 100)  # a little smaller: the kept block
+        assert _address(near) == where
+    assert np.all(near == 1.0) and np.all(bigger == 1.0) and np.all(much_smaller == 1.0)
+
+
+@compiled
+def test_resize_in_place_keeps_the_block_size_right(fresh):
+    """``ndarray.resize`` reallocates through the array's handler; the header follows."""
+    with memory.pooled():
+        a = np.arange(float(N))
+        a.resize(4 * N, refcheck=False)
+    assert np.array_equal(a[:N], np.arange(float(N))) and not np.any(a[N:])  # (NumPy's memory)
+    del a
+    assert memory.stats()["bytes"] == 4 * N * 8
+    with memory.pooled():
+        b = np.ones(4 * N)  # the grown block
+    assert memory.stats()["bytes"] == 0
+    assert np.all(b == 1.0)
+
+
+@compiled
+def test_an_array_freed_after_the_block_goes_back_to_the_pool(fresh):
+    with memory.pooled():
+        a = np.ones(N)
+    assert memory.stats()["bytes"] == 0
+    del a
+    assert memory.stats() | {"hits": 0, "misses": 0} == {
+        "blocks": 1, "bytes": N * 8, "limit": 64 * 2**20, "hits": 0, "misses": 0,
+    }  # fmt: skip
+
+
+@compiled
+def test_the_limit_bounds_what_is_kept(fresh):
+    memory.set_limit(3 * N * 8)
+    with memory.pooled():
+        arrays = [np.ones(N) for _ in range(5)]
+    del arrays
+    assert memory.stats()["bytes"] == 3 * N * 8  # the oldest made room for the newest
+    memory.set_limit(N * 8)  # a smaller limit frees at once
+    assert memory.stats()["bytes"] == 0
+    memory.set_limit(0)
+    with memory.pooled():
+        a = np.ones(N)
+    del a
+    assert memory.stats()["blocks"] == 0
+
+
+@compiled
+def test_small_arrays_are_left_to_malloc(fresh):
+    with memory.pooled():
+        a = np.ones(100)
+    del a
+    assert memory.stats()["blocks"] == 0
+
+
+def test_set_limit_refuses_what_is_not_a_byte_count():
+    with pytest.raises(ValueError, match="set_limit.*>= 0.*-1"):
+        memory.set_limit(-1)
+    with pytest.raises(TypeError, match="set_limit.*1.5"):
+        memory.set_limit(1.5)
+    with pytest.raises(TypeError, match="set_limit.*True"):
+        memory.set_limit(True)
+
+
+@compiled
+def test_threads_sharing_the_pool_keep_their_numbers(fresh):
+    """Eight threads make, check and drop pooled arrays of two sizes, and drop each other's."""
+    errors: list[str] = []
+    handoff: list[np.ndarray] = []
+    lock = threading.Lock()
+
+    def work(k: int) -> None:
+        with memory.pooled():
+            for i in range(200):
+                n = N if i % 2 else 2 * N
+                a = np.full(n, float(k * 1000 + i))
+                b = np.zeros(n)
+                if not (np.all(a == k * 1000 + i) and not np.any(b)):
+                    errors.append(f"thread {k}, step {i}")
+                with lock:
+                    handoff.append(a)
+                    if len(handoff) > 4:
+                        handoff.pop(0)  # freed here: often another thread's array
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert memory.stats()["hits"] > 0
+
+
+@compiled
+def test_derivative_passes_run_in_the_pool_and_give_the_same_numbers(fresh):
+    """The same Jacobian with the pool keeping blocks and with it keeping none, bit for bit,
+    and repeated passes served from kept blocks."""
+
+    def F(x):
+        return np.concatenate([np.sin(x[1:]) * x[:-1], [np.sum(x**2)]])
+
+    x = np.linspace(0.1, 2.0, 3000)
+    J1 = dd.jacobian(F, x, chunk=16)
+    hits = memory.stats()["hits"]
+    J2 = dd.jacobian(F, x, chunk=16)
+    assert memory.stats()["hits"] > hits
+    memory.set_limit(0)
+    J3 = dd.jacobian(F, x, chunk=16)
+    assert np.array_equal(J1, J2) and np.array_equal(J1, J3)
+    assert np.all(np.isfinite(J1))
+    np.testing.assert_allclose(np.diag(J1[:-1, 1:]), np.cos(x[1:]) * x[:-1], rtol=1e-15)
+
+
+def test_pure_python_run_has_no_pool():
+    code = "import dualdiff.memory as m; print(m.available(), m.stats()['limit'])"
+    env = dict(os.environ, DUALDIFF_PURE_PYTHON="1")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.split() == ["False", "0"], out.stderr
