@@ -25,6 +25,7 @@ __all__ = ["lincomb", "scale", "tie_weights"]
 
 _NDARRAY = np.ndarray
 _INF = math.inf
+_MINIMUM = np.minimum.reduce
 
 
 # --- the NaN policy: 0·∞ = 0 ---------------------------------------------------------------------
@@ -45,8 +46,14 @@ def nan_free(r: Any) -> bool:
     """Whether ``r`` (an array, a Directions) surely holds no NaN; False where it cannot tell."""
     a = r.array if type(r) is Directions else r
     if type(a) is _NDARRAY:
-        if a.dtype.kind in "fc":
-            s = np.add.reduce(a, axis=None)  # any NaN makes the sum NaN; one fast pass
+        kind = a.dtype.kind
+        if kind == "f":
+            if not a.size:
+                return True
+            m = _MINIMUM(a, axis=None)  # NaN wins a minimum; one fast (vectorised) pass
+            return bool(m == m)
+        if kind == "c":
+            s = np.add.reduce(a, axis=None)  # any NaN makes the sum NaN
             return bool(s == s)
         if a.dtype == object:
             return not bool(np.any(a != a))
@@ -73,6 +80,12 @@ def scale(s: Any, t: Any) -> Any:
     >>> scale(np.array([0.0, 1.0]), np.array([math.inf, math.inf]))
     array([ 0., inf])
     """
+    ts, tt = type(s), type(t)
+    if tt is Directions or tt is _NDARRAY:  # the hot path: array and vector mode
+        if ts is _NDARRAY:
+            return _product(s, t)
+        if ts is float and s != 0 and s * 0 == 0:
+            return t * s  # a finite non-zero factor: no 0·∞ can arise
     if is_dual(s) or is_dual(t):
         return s * t  # each level of a nested number applies the policy in its own products
     if SPECIAL:
@@ -94,8 +107,18 @@ def scale(s: Any, t: Any) -> Any:
     blocks = per_block(_block_scale, s, t)
     if blocks is not None:
         return blocks
+    return _product(s, t)
+
+
+def _times(s: Any, t: Any) -> Any:
+    """``s * t``, a Directions multiplying itself (no trip through NumPy's dispatch)."""
+    return t * s if type(t) is Directions else s * t
+
+
+def _product(s: Any, t: Any) -> Any:
+    """``s * t`` for arrays (or a Directions), with the 0·∞ guard where a NaN appeared."""
     with np.errstate(invalid="ignore"):
-        r = s * t
+        r = _times(s, t)
     if nan_free(r):
         return r
     nd = len(r.shape)
@@ -148,6 +171,16 @@ def lincomb(*terms: tuple[Any, Any]) -> Any:
     (s1, t1), (s2, t2) = terms
     if t1 is None or t2 is None:
         return scale(s2, t2) if t1 is None else scale(s1, t1)
+    tt = type(t1)
+    if (tt is Directions or tt is _NDARRAY) and type(t2) is tt:  # the hot path, as in scale
+        ts1, ts2 = type(s1), type(s2)
+        if (ts1 is _NDARRAY or ts1 is float) and (ts2 is _NDARRAY or ts2 is float):
+            if s1 is s2 and t1 is t2:  # x·x's two terms: one product, doubled (the same bits)
+                r = scale(s1, t1)
+                return _sum_into(r, r)
+            with np.errstate(invalid="ignore"):
+                r = _sum_into(_times(s1, t1), _times(s2, t2))
+            return r if nan_free(r) else scale(s1, t1) + scale(s2, t2)
     if is_dual(t1) or is_dual(s1) or is_dual(t2) or is_dual(s2):
         return s1 * t1 + s2 * t2  # nested: each level applies the policy in its own products
     if SPECIAL and any(type(x) in SPECIAL for x in (s1, t1, s2, t2)):
@@ -161,7 +194,7 @@ def lincomb(*terms: tuple[Any, Any]) -> Any:
         if blocks is not None:
             return blocks
         with np.errstate(invalid="ignore"):
-            r = _sum_into(s1 * t1, s2 * t2)
+            r = _sum_into(_times(s1, t1), _times(s2, t2))
         if nan_free(r):
             return r
     return scale(s1, t1) + scale(s2, t2)
