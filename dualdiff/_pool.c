@@ -11,7 +11,8 @@
  *
  * Each block carries a 16-byte header holding its usable size, so a block is reused only for a
  * request it can hold, whatever size NumPy reports at free. The pool's list is guarded by a lock
- * of its own: NumPy may free an array's memory without holding the GIL.
+ * of its own (NumPy may free an array's memory without holding the GIL), and the lock is never
+ * held across a call into Python: the garbage collector may free a pooled array at any call.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -54,7 +55,8 @@ take(size_t size)
         if (blocks[i].size >= size && blocks[i].size - size <= blocks[i].size / 8) {
             found = blocks[i].base;
             pooled_bytes -= blocks[i].size;
-            blocks[i] = blocks[--nblocks];
+            nblocks--; /* the rest keep their order: blocks[0] stays the oldest */
+            memmove(blocks + i, blocks + i + 1, (size_t)(nblocks - i) * sizeof(Block));
             break;
         }
     }
@@ -213,12 +215,15 @@ stats(PyObject *self, PyObject *unused)
 {
     (void)self;
     (void)unused;
+    /* copied under the lock, built after it: making the dict may run the garbage collector,
+       which may free a pooled array, whose pool_free takes the lock (never hold it into Python) */
     PyThread_acquire_lock(lock, WAIT_LOCK);
-    PyObject *r = Py_BuildValue("{s:i,s:n,s:n,s:K,s:K}", "blocks", nblocks, "bytes",
-                                (Py_ssize_t)pooled_bytes, "limit", (Py_ssize_t)limit_bytes,
-                                "hits", hits, "misses", misses);
+    int nb = nblocks;
+    size_t bytes = pooled_bytes, limit = limit_bytes;
+    unsigned long long h = hits, m = misses;
     PyThread_release_lock(lock);
-    return r;
+    return Py_BuildValue("{s:i,s:n,s:n,s:K,s:K}", "blocks", nb, "bytes", (Py_ssize_t)bytes,
+                         "limit", (Py_ssize_t)limit, "hits", h, "misses", m);
 }
 
 static PyObject *

@@ -218,3 +218,34 @@ def test_pure_python_run_has_no_pool():
     env = dict(os.environ, DUALDIFF_PURE_PYTHON="1")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert out.stdout.split() == ["False", "0"], out.stderr
+
+
+@compiled
+def test_stats_while_the_collector_frees_a_pooled_array():
+    """``stats()`` builds a dict, which may run the garbage collector, which may free a pooled
+    array held by a cycle: the pool's lock must not be held then (it once was: a deadlock).
+    In a subprocess with a timeout, so that a hang fails the test instead of the run."""
+    code = """if True:
+        import gc
+        import numpy as np
+        from dualdiff import _pool, memory
+
+        class Cycle:
+            pass
+
+        gc.disable()
+        with memory.pooled():
+            c = Cycle()
+            c.me = c
+            c.data = np.ones(20_000)
+        del c  # now only cyclic garbage
+        keep = [{} for _ in range(200)]  # empty the dict free list
+        _pool.stats()
+        keep2 = [{} for _ in range(200)]
+        gc.set_threshold(1)  # the next dict's allocation starts a collection
+        gc.enable()
+        _pool.stats()  # (its numbers were read before the collection)
+        print(_pool.stats()["blocks"])
+    """
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == "1", out.stderr
