@@ -180,7 +180,7 @@ def lincomb(*terms: tuple[Any, Any]) -> Any:
                 return _sum_into(r, r)
             with np.errstate(invalid="ignore"):
                 r = _sum_into(_times(s1, t1), _times(s2, t2))
-            return r if nan_free(r) else scale(s1, t1) + scale(s2, t2)
+            return r if nan_free(r) else _guarded_sum(s1, t1, s2, t2)
     if is_dual(t1) or is_dual(s1) or is_dual(t2) or is_dual(s2):
         return s1 * t1 + s2 * t2  # nested: each level applies the policy in its own products
     if SPECIAL and any(type(x) in SPECIAL for x in (s1, t1, s2, t2)):
@@ -197,7 +197,14 @@ def lincomb(*terms: tuple[Any, Any]) -> Any:
             r = _sum_into(_times(s1, t1), _times(s2, t2))
         if nan_free(r):
             return r
-    return scale(s1, t1) + scale(s2, t2)
+    return _guarded_sum(s1, t1, s2, t2)
+
+
+def _guarded_sum(s1: Any, t1: Any, s2: Any, t2: Any) -> Any:
+    """The two products each by :func:`scale`, summed (an ∞ - ∞ there is NaN, quietly: the
+    sum of two tangent terms is dualdiff's, not the user's code)."""
+    with np.errstate(invalid="ignore"):
+        return scale(s1, t1) + scale(s2, t2)
 
 
 def _sum_into(a: Any, b: Any) -> Any:
