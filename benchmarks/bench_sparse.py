@@ -2,11 +2,11 @@
 plain evaluation of the same function in the same run.
 
     python benchmarks/bench_sparse.py
-    MALLOC_MMAP_THRESHOLD_=67108864 MALLOC_TRIM_THRESHOLD_=134217728 \
-        python benchmarks/bench_sparse.py
 
-(the second: glibc keeps freed blocks over 128 KiB for reuse instead of returning them to the OS
-and faulting fresh pages in at the next allocation; array-heavy code, plain and dual, runs faster)
+(dualdiff's passes run in its memory pool, ``dualdiff.memory``; the first line printed says
+whether it is compiled in. Setting ``MALLOC_MMAP_THRESHOLD_=67108864
+MALLOC_TRIM_THRESHOLD_=134217728`` also stops glibc from returning freed blocks to the OS, which
+speeds up the plain evaluations the ratios are taken against; the line says so when it is set.)
 
 * the Jacobian of a 1-D Brusselator at n = 10,000 unknowns: the first call of
   ``dd.jacobian(F, y, sparse=True)`` (detection, colouring, one compressed pass) and the repeated
@@ -28,6 +28,7 @@ import numpy as np
 from _timing import best, fmt_time  # benchmarks/ is on sys.path when run as a script
 
 import dualdiff as dd
+from dualdiff import memory
 from dualdiff.sparse import SparseHessian, SparseJacobian
 
 
@@ -70,7 +71,8 @@ def row(name, seconds, plain, bound=None):
 def main():
     rng = np.random.default_rng(0)
     tuned = os.environ.get("MALLOC_MMAP_THRESHOLD_")
-    print(f"glibc malloc: {'MALLOC_MMAP_THRESHOLD_=' + tuned if tuned else 'default settings'}")
+    print(f"glibc malloc: {'MALLOC_MMAP_THRESHOLD_=' + tuned if tuned else 'default settings'}; "
+          f"dualdiff's memory pool: {'on' if memory.available() else 'not compiled'}")  # fmt: skip
     print(f"{'':58s} {'time':>11s} {'ratio':>10s}")
 
     y = rng.uniform(0.5, 2.0, 10_000)
