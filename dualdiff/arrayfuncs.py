@@ -13,6 +13,7 @@ Dual(14.0, 2.0)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -268,8 +269,29 @@ def _copy(a: Any, order: str = "K", subok: bool = False) -> Any:
     return own(make(*copies(a), a._tag))
 
 
+def _take_indices(shape: tuple[int, ...], indices: Any, axis: int | None, mode: Any) -> Any:
+    """``np.take``'s ``indices`` under ``mode`` ("raise", "wrap", "clip") as the indices that
+    select the same entries with mode "raise", for an array of ``shape`` (``axis`` None: the
+    flattened array). NumPy's own take on the positions 0..n-1 applies the rule (and its errors:
+    an unknown mode, an index out of bounds, a non-empty take from an empty axis), so the value
+    and every kind of tangent are taken by the same indices."""
+    if mode is None or (isinstance(mode, str) and mode == "raise"):
+        return indices
+    n = math.prod(shape) if axis is None else shape[normalize_axes(axis, len(shape))[0]]
+    try:
+        return np.take(np.arange(n), indices, mode=mode)
+    except ValueError as exc:
+        raise ValueError(f"numpy.take on Duals, mode={mode!r}: {exc}") from exc
+
+
 @implements(np.take)
-def _take(a: Any, indices: Any, axis: int | None = None) -> Any:
+def _take(a: Any, indices: Any, axis: int | None = None, out: Any = None,
+          mode: Any = "raise") -> Any:  # fmt: skip
+    """Entries by index, value and tangent alike; ``mode`` "wrap" and "clip" as NumPy's."""
+    refuse_extras("take", out=out)
+    if isinstance(indices, Dual):
+        raise TypeError("numpy.take: indices must be integers, not a Dual")
+    indices = _take_indices(shape_of(a), indices, axis, mode)
     return make(as_scalar(np.take(a._v, indices, axis)), as_scalar(np.take(a._t, indices, axis)),
                a._tag)  # fmt: skip
 

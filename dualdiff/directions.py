@@ -369,10 +369,16 @@ def _take_along_axis(a: Directions, indices: Any, axis: int) -> Directions:
     return Directions(np.take_along_axis(a.array, indices[None], axis=_vaxis(axis, a.ndim)))
 
 
-def _take(a: Directions, indices: Any, axis: int | None = None) -> Directions:
+def _take(a: Directions, indices: Any, axis: int | None = None, out: Any = None,
+          mode: Any = "raise") -> Directions:  # fmt: skip
+    """np.take along a value axis (``axis`` None: of the flattened value), every direction by
+    the same indices: the direction array has that axis with the same length, so NumPy's
+    ``mode`` ("raise", "wrap", "clip") picks the same entries as for the value."""
+    if out is not None:
+        raise TypeError("numpy.take on Duals does not support out")
     if axis is None:
-        return Directions(a.array.reshape(a.k, -1)[:, indices])
-    return Directions(np.take(a.array, indices, axis=_vaxis(axis, a.ndim)))
+        return Directions(np.take(a.array.reshape(a.k, -1), indices, axis=1, mode=mode))
+    return Directions(np.take(a.array, indices, axis=_vaxis(axis, a.ndim), mode=mode))
 
 
 def _trace(a: Directions, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Directions:

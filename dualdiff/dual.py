@@ -288,6 +288,8 @@ class Dual(*_BASES):
                 return make(cast(x._v), cast(x._t), x._tag)
             if type(x) is Directions:
                 return Directions(x.array.astype(kind))
+            if isinstance(x, Tangent):  # the sparse tangents (dualdiff.sparse) cast themselves
+                return x.astype(kind)
             if isinstance(x, (_NDARRAY, np.generic)):
                 return x.astype(kind)
             return x if kind == np.float64 and type(x) is float else kind.type(x)

@@ -60,14 +60,18 @@ class NdarrayMethods:
         return np.swapaxes(self, -1, -2)
 
     # --- reductions and scans ----------------------------------------------------------------
-    def sum(self, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False):
-        return np.sum(self, axis=axis, dtype=dtype, out=out, keepdims=keepdims)
+    def sum(self, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False,
+            **kw: Any) -> Any:  # fmt: skip
+        """``np.sum`` (``initial=`` too)."""
+        return np.sum(self, axis=axis, dtype=dtype, out=out, keepdims=keepdims, **kw)
 
     def mean(self, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False):
         return np.mean(self, axis=axis, dtype=dtype, out=out, keepdims=keepdims)
 
-    def prod(self, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False):
-        return np.prod(self, axis=axis, dtype=dtype, out=out, keepdims=keepdims)
+    def prod(self, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False,
+             **kw: Any) -> Any:  # fmt: skip
+        """``np.prod`` (``initial=`` and ``where=`` too)."""
+        return np.prod(self, axis=axis, dtype=dtype, out=out, keepdims=keepdims, **kw)
 
     def max(self, axis: Any = None, out: Any = None, keepdims: bool = False) -> Any:
         return np.max(self, axis=axis, out=out, keepdims=keepdims)
@@ -97,6 +101,10 @@ class NdarrayMethods:
 
     def argsort(self, axis: int = -1, **kw: Any) -> Any:
         return np.argsort(self, axis=axis, **kw)
+
+    def take(self, indices: Any, axis: Any = None, out: Any = None, mode: Any = "raise") -> Any:
+        """``np.take``: entries by index; ``mode`` "raise", "wrap" or "clip" as NumPy's."""
+        return np.take(self, indices, axis=axis, out=out, mode=mode)
 
     # --- elementwise and products ----------------------------------------------------------
     def clip(self, min: Any = None, max: Any = None, **kw: Any) -> Any:

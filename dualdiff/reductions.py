@@ -53,22 +53,65 @@ def _std(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: flo
 
 
 @implements(np.prod)
-def _prod(a: Any, axis: int | None = None, dtype: Any = None, out: Any = None,
-          keepdims: bool = False) -> Any:  # fmt: skip
+def _prod(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False,
+          initial: Any = None, where: Any = None) -> Any:  # fmt: skip
+    """The product by the product rule. ``initial`` c multiplies it, so it scales the tangent
+    too (d(c·p) = c·dp; unlike np.sum's, which adds); ``where`` leaves out entries (they count
+    as 1, and their tangents as 0).
+
+    >>> import numpy as np, dualdiff as dd
+    >>> dd.gradient(lambda x: np.prod(x, initial=2.0, where=[True, True, False]), [3.0, 4.0, 5.0])
+    array([8., 6., 0.])
+    """
     refuse_extras("prod", out=out, dtype=dtype)
     if not isinstance(a, Dual):
-        return np.prod(a, axis=axis, keepdims=keepdims)
+        return np.prod(a, axis=axis, keepdims=keepdims,
+                       **({} if initial is None else {"initial": initial}),
+                       **({} if where is None else {"where": where}))  # fmt: skip
+    if initial is not None:
+        if np.ndim(base_value(initial)) != 0:
+            raise ValueError(f"numpy.prod: initial must be a scalar, got {initial!r}")
+        if np.iscomplexobj(base_value(initial)) and not np.iscomplexobj(base_value(a)):
+            raise TypeError(  # as NumPy: the initial value takes the array's (real) kind
+                f"numpy.prod: initial={initial!r} is complex and the array is real"
+            )
+        if not isinstance(initial, Dual):  # a Python number (mpf stays): a float32 stays one
+            c = np.asarray(initial)
+            initial = c[()] if c.dtype == object else c.item()
+    if where is not None:
+        a = np.where(_where_mask("prod", where, a.shape), a, 1.0)
+    r = _product(a, axis, keepdims)
+    return r if initial is None else r * initial
+
+
+def _where_mask(who: str, where: Any, shape: tuple[int, ...]) -> Any:
+    """A reduction's ``where=`` as a boolean mask of the array's ``shape`` (NumPy's truth of
+    each entry, broadcast as NumPy broadcasts it)."""
+    mask = np.asarray(base_value(where)).astype(bool)
+    try:
+        return np.broadcast_to(mask, shape)
+    except ValueError:
+        raise ValueError(
+            f"numpy.{who}: where= of shape {mask.shape} does not broadcast to the array's "
+            f"shape {shape}"
+        ) from None
+
+
+def _product(a: Any, axis: Any, keepdims: bool) -> Any:
+    """np.prod of the Dual ``a`` over ``axis`` (None, an int or a tuple)."""
     nd = a.ndim
     axes = tuple(range(nd)) if axis is None else normalize_axes(axis, nd)
     if len(axes) != 1:  # several axes: moved last and merged into one
         rest = [i for i in range(nd) if i not in axes]
         merged = np.transpose(a, [*rest, *axes])
-        r = _prod(np.reshape(merged, (*merged.shape[: len(rest)], -1)), axis=-1)
+        r = _product(np.reshape(merged, (*merged.shape[: len(rest)], -1)), -1, False)
         kept = tuple(1 if i in axes else n for i, n in enumerate(a.shape))
         return np.reshape(r, kept) if keepdims else r
     axis = axes[0]
     if isinstance(a._v, Dual):  # nested: a chain of products, each by the product rule
         n = a.shape[axis]
+        if n == 0:  # the empty product: 1, a constant (a sum gives the shape and layout)
+            return np.sum(a, axis=axis, keepdims=keepdims) + 1.0
         items = [np.take(a, i, axis=axis) for i in range(n)]
         r = functools.reduce(operator.mul, items)
         return np.expand_dims(r, axis) if keepdims else r

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import dualdiff as dd
+from dualdiff.directions import Directions
 
 
 def fd_gradient(f, x, h=1e-6):
@@ -27,6 +28,13 @@ CASES = {
     "prod": lambda x: np.prod(x) + np.prod(np.reshape(x, (2, 2)), axis=1)[1],
     "prod_with_zero": lambda x: np.prod(
         x * np.array([1.0, 0.0, 1.0, 1.0]) + np.array([0, 0, 0, 0])
+    ),
+    "prod_initial_where": lambda x: (
+        np.prod(x, initial=1.5, where=[True, False, True, True])
+        + np.prod(np.reshape(x, (2, 2)), axis=0, initial=-2.0)[1]
+    ),
+    "take_modes": lambda x: (
+        np.sum(np.take(x, [5, -1, 9], mode="wrap") ** 2) + np.take(x, 7, mode="clip") * x[0]
     ),
     "dot": lambda x: np.dot(x, x) + np.dot(M, x)[1] * np.dot(2.0, x[0]),
     "matmul": lambda x: np.sum((M @ x) ** 2) + x @ M.T @ [1.0, 2.0, 3.0],
@@ -103,6 +111,55 @@ def test_unsupported_functions_raise_naming_them():
         np.sum(d, out=np.empty(2))
     with pytest.raises(TypeError, match="three arguments"):
         np.where(d)
+    with pytest.raises(TypeError, match="numpy.take on Duals does not support out"):
+        np.take(d, [0], out=np.empty(1))
+    with pytest.raises(ValueError, match=r"numpy.take on Duals, mode='w': Use one of 'clip'"):
+        np.take(d, [0], mode="w")
+    with pytest.raises(IndexError, match="non-empty take from an empty axes"):
+        np.take(dd.Dual(np.ones((2, 0)), np.ones((2, 0))), [1], axis=1, mode="wrap")
+    with pytest.raises(TypeError, match="numpy.sum on Duals does not support where"):
+        np.sum(d, where=np.array([True, False]))
+    with pytest.raises(ValueError, match=r"numpy.prod: where= of shape \(3, 2\) does not"):
+        np.prod(d, where=np.ones((3, 2), dtype=bool))
+    with pytest.raises(TypeError, match=r"numpy.prod: initial=1j is complex and the array is real"):
+        np.prod(d, initial=1j)
+    with pytest.raises(ValueError, match=r"numpy.prod: initial must be a scalar"):
+        np.prod(d, initial=[1.0, 2.0])
+
+
+@pytest.mark.parametrize(
+    "axis, indices",
+    [(None, [7, -8, 2]), (None, 11), (0, [1, 3, -1]), (1, [[4, -1], [0, 9]])],
+)
+@pytest.mark.parametrize("mode", ["raise", "wrap", "clip"])
+def test_take_modes_on_vector_mode_tangents(mode, axis, indices):
+    # each direction taken on its own by NumPy: an independent reference for the axis mapping
+    arr = np.arange(24.0).reshape(2, 4, 3)  # 2 directions of a (4, 3) value
+    if mode == "raise":
+        indices = np.take(np.arange(12 if axis is None else arr.shape[axis + 1]), indices,
+                          mode="wrap")  # fmt: skip
+    got = np.take(Directions(arr), indices, axis=axis, mode=mode)
+    want = np.stack([np.take(a, indices, axis=axis, mode=mode) for a in arr])
+    assert type(got) is Directions and np.array_equal(got.array, want)
+    with pytest.raises(TypeError, match="numpy.take on Duals does not support out"):
+        np.take(Directions(arr), 0, out=np.empty(2))
+
+
+def test_prod_initial_scales_the_tangent_where_leaves_entries_out():
+    # by hand: d(c·x0·x2) = c·(x2 dx0 + x0 dx2); initial=0 is the constant 0
+    x = np.array([1.5, -2.0, 0.5])
+    g = dd.gradient(lambda v: np.prod(v, initial=3.0, where=[True, False, True]), x)
+    assert np.array_equal(g, [3.0 * 0.5, 0.0, 3.0 * 1.5])
+    assert np.array_equal(dd.gradient(lambda v: np.prod(v, initial=0.0), x), np.zeros(3))
+    H = dd.hessian(lambda v: np.prod(v, initial=-2.0), x)
+    assert np.array_equal(H, -2.0 * np.array([[0, 0.5, -2.0], [0.5, 0, 1.5], [-2.0, 1.5, 0]]))
+    empty = lambda v: np.prod(v[:0], initial=3.0) * v[0] + np.prod(np.reshape(v[:0], (0, 2)), 0)
+    assert np.array_equal(dd.jacobian(empty, x[:2]), [[3.0, 0.0], [3.0, 0.0]])
+    assert np.array_equal(dd.hessian(lambda v: np.prod(v[:0]) * v[0] ** 2, x), np.diag([2.0, 0, 0]))
+    d = dd.Dual(x, np.array([1.0, 10.0, 100.0]))
+    r = np.prod(d, initial=dd.Dual(2.0, 1.0))  # a Dual initial: the product rule
+    assert r.value == 2.0 * np.prod(x)
+    assert r.tangent == np.prod(x) + 2.0 * (-1.0 + 1.5 * 10 * 0.5 + 1.5 * -2.0 * 100)
 
 
 @pytest.mark.parametrize("func", [np.max, np.min, np.prod, np.sum, np.mean])

@@ -589,6 +589,23 @@ SPECS: list[Spec] = [
     S(np.prod, "prod axis=None keepdims (2-D)", lambda x, m: np.prod(g2(x, m), keepdims=True), X6),
     S(np.prod, "prod with a zero entry", lambda x, m: np.prod(x), (0.5, 0.0, 2.0, -1.5, 0.7)),
     S(np.prod, "prod with two zeros", lambda x, m: np.prod(x), (0.5, 0.0, 2.0, 0.0, 0.7)),
+    S(np.prod, "prod initial", lambda x, m: np.prod(g(x, m), initial=2.5), X5),
+    S(
+        np.prod,
+        "prod where",
+        lambda x, m: np.prod(g(x, m), where=[True, False, True, True, False]),
+        X5,
+        ref=lambda x: np.prod(g(x, MP_OPS)[[0, 2, 3]]),  # (on objects NumPy needs initial=)
+    ),
+    S(
+        np.prod,
+        "prod axis=1 initial where keepdims (2-D)",
+        lambda x, m: np.prod(
+            g2(x, m), axis=1, initial=-1.5, where=np.array([True, False, True]), keepdims=True
+        ),
+        X6,
+    ),
+    S(np.prod, "x.prod axis=0 initial (2-D)", lambda x, m: g2(x, m).prod(axis=0, initial=0.5), X6),
     S(np.max, "max", lambda x, m: np.max(g(x, m)), X5),
     S(np.max, "max axis=0 (2-D)", lambda x, m: np.max(g2(x, m), axis=0), X6),
     S(np.max, "max axis=1 keepdims", lambda x, m: np.max(g2(x, m), axis=1, keepdims=True), X6),
@@ -766,6 +783,21 @@ SPECS: list[Spec] = [
     S(np.take, "take scalar index", lambda x, m: np.take(g(x, m), 3), X5),
     S(np.take, "take axis=1 (2-D)", lambda x, m: np.take(g2(x, m), [2, 0], axis=1), X6),
     S(np.take, "take axis=None (2-D)", lambda x, m: np.take(g2(x, m), [5, 1]), X6),
+    S(np.take, "take mode=wrap", lambda x, m: np.take(g(x, m), [0, 7, -6, 4], mode="wrap"), X5),
+    S(np.take, "take mode=clip", lambda x, m: np.take(g(x, m), [-3, 2, 9, 4], mode="clip"), X5),
+    S(np.take, "take mode=clip scalar index", lambda x, m: np.take(g(x, m), 11, mode="clip"), X5),
+    S(
+        np.take,
+        "take axis=1 mode=wrap (2-D)",
+        lambda x, m: np.take(g2(x, m), [4, -1, 3], axis=1, mode="wrap"),
+        X6,
+    ),
+    S(
+        np.take,
+        "x.take axis=None mode=clip (2-D)",
+        lambda x, m: g2(x, m).take([[7, -2], [3, 5]], mode="clip"),
+        X6,
+    ),
     S(
         np.take_along_axis,
         "take_along_axis",

@@ -127,10 +127,13 @@ class Rows(Tangent):
     def __array__(self, *args: Any, **kwargs: Any) -> Any:
         raise TypeError(
             "a sparse tangent cannot become an array: a function in F converts its input "
-            "with np.asarray (or calls out of NumPy), or casts a Dual with x.astype(...) (not "
-            "supported for sparse tangents: leave out astype(float64)); sparse derivatives "
-            "follow NumPy functions"
+            "with np.asarray (or calls out of NumPy); sparse derivatives follow NumPy functions"
         )
+
+    def astype(self, kind: Any) -> Any:
+        """The tangent of the value cast to the float or complex ``kind`` (``Dual.astype``): a
+        pattern is the same pattern; a :class:`SparseTangent`'s numbers take the kind."""
+        return self
 
     def _check(self, other: Rows) -> None:
         if self.ncols != other.ncols:
@@ -413,6 +416,12 @@ class SparseTangent(Rows):
         """The tangent of ``M @ value`` for a linear map of the value with matrix ``M``."""
         return SparseTangent(_sp.csr_matrix(M) @ self.m, shape)
 
+    def astype(self, kind: Any) -> SparseTangent:
+        kind = np.dtype(kind)
+        if kind.kind not in "fc":  # (Dual.astype refuses these before)
+            raise TypeError(f"astype({kind}) of a sparse tangent: only float and complex kinds")
+        return self if self.m.dtype == kind else SparseTangent(self.m.astype(kind), self.shape)
+
     def dense(self) -> Any:
         """The rows as a dense array of shape ``value shape + (inputs,)``."""
         return self.m.toarray().reshape(*self.shape, self.ncols)
@@ -524,6 +533,16 @@ def _joined(parts: list[Rows], axis: int) -> Rows:
     offsets = np.cumsum([0] + [p.size for p in parts])
     ids = [np.arange(p.size).reshape(p.shape) + o for p, o in zip(parts, offsets, strict=False)]
     return parts[0].stacked(parts[1:]).gather(np.concatenate(ids, axis=axis))
+
+
+def _take(a: Rows, indices: Any, axis: int | None = None, out: Any = None,
+          mode: Any = "raise") -> Rows:  # fmt: skip
+    """The rows of the entries ``np.take`` selects, by NumPy's own take (``mode`` "raise",
+    "wrap" or "clip" as NumPy's) of the entry numbers."""
+    if out is not None:
+        raise TypeError("numpy.take on Duals does not support out")
+    ids = np.arange(a.size).reshape(a.shape)
+    return a.gather(np.take(ids, indices, axis=axis, mode=mode))
 
 
 def _real(val: Rows) -> Rows:
@@ -661,6 +680,7 @@ _FUNCS: dict[Any, Callable[..., Any]] = {
     np.real: _real,
     np.imag: _imag,
     np.select: _select,
+    np.take: _take,
 }
 
 

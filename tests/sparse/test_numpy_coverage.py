@@ -26,6 +26,7 @@ import pytest
 
 import dualdiff as dd
 from dualdiff.sparse import SparseHessian, SparseJacobian
+from dualdiff.sparse.pattern import identity
 
 RNG = np.random.default_rng(20240601)
 A66 = RNG.normal(size=(6, 6))
@@ -231,6 +232,8 @@ CASES = [
     Case("shape", "hsplit, vsplit, dsplit", lambda x: (np.hsplit(x, 2)[0].ravel() + np.vsplit(x, 2)[1].ravel()[:4] + np.dsplit(x[None], 2)[1].ravel()), shape=(2, 4)),
     Case("shape", "take, take_along_axis", lambda x: (np.take(x, IDX) * np.take_along_axis(x, np.array([[2, 0], [1, 1]]), axis=1).ravel().sum()), shape=(2, 3)),
     Case("shape", "take axis", lambda x: np.take(x, [2, 0], axis=1).ravel() ** 2, shape=(2, 3)),
+    Case("shape", "take mode wrap, clip", lambda x: np.take(x, [7, -1, 13], mode="wrap") ** 2 * np.take(x, [-2, 3, 9], mode="clip")),
+    Case("shape", "take axis mode, x.take", lambda x: (np.take(x, [4, -1], axis=1, mode="wrap") ** 2 * x.take([5, -4], mode="clip")).ravel(), shape=(2, 3)),
     Case("shape", "diag 1-D -> 2-D", lambda x: np.diag(x[:3], 1).ravel() ** 2),
     Case("shape", "diag 2-D -> 1-D, diagflat", lambda x: np.diag(x, -1) * np.diagflat(x[:, 0]).ravel()[[0, 4]], shape=(3, 3)),
     Case("shape", "diagonal offset, trace", lambda x: np.diagonal(x, 1) * np.trace(x), shape=(3, 3)),
@@ -247,7 +250,8 @@ CASES = [
     Case("shape", "clip", lambda x: np.clip(x, 0.5, 1.0) * x[::-1] + x.clip(0.7) ** 2, flags="sel"),
     Case("shape", "clip Dual bounds", lambda x: np.clip(x, x[::-1], 1.0), flags="sel"),
     Case("shape", "copy, empty_like, full_like", lambda x: np.copy(x) * np.copy(x)[::-1] + np.full_like(x, 2.0) + np.empty_like(x) * 0.0),
-    Case("shape", "astype", lambda x: x.astype(np.float64) ** 2, raises="astype"),
+    Case("shape", "astype float64, float", lambda x: x.astype(np.float64) ** 2 * x[::-1].astype(float)),
+    Case("shape", "astype complex", lambda x: np.abs(x.astype(np.complex128) * C6 + x[::-1])),
     Case("shape", "real, imag of real", lambda x: np.real(x) ** 2 + np.imag(x)),
     # --- indexing and item assignment ----------------------------------------------------------
     Case("index", "fancy, negative, repeated", lambda x: x[[5, -1, 0, 0]] ** 2 * x[IDX].sum()),
@@ -276,6 +280,8 @@ CASES = [
     Case("reduce", "sum initial", lambda x: np.atleast_1d(np.sum(x, initial=2.0)) ** 2),
     Case("reduce", "mean dtype", lambda x: np.atleast_1d(np.mean(x, dtype=np.float64)) * x),
     Case("reduce", "prod", lambda x: np.atleast_1d(np.prod(x)) * x),
+    Case("reduce", "prod initial, x.prod axis", lambda x: np.prod(x, axis=1, initial=-2.0) * x.prod(axis=0, initial=0.5).sum(), shape=(2, 3)),
+    Case("reduce", "prod where (keeps the masked entries)", lambda x: np.atleast_1d(np.prod(x, initial=2.5, where=MASK)) * x, flags="sel"),
     Case("reduce", "prod axis, with a zero", lambda x: np.prod(x - np.array([[0, 0, 0], [0, 0, 1.0]]) * x, axis=0), shape=(2, 3), flags="sel"),
     Case("reduce", "cumprod", lambda x: np.cumprod(x)),
     Case("reduce", "cumprod 2-D axis", lambda x: np.cumprod(x, axis=1).ravel(), shape=(2, 3)),
@@ -511,6 +517,23 @@ def test_a_dense_derivative_of_a_sparse_gradient(f):
         dd.jacobian(lambda y: dd.gradient(f, y, sparse=True), x)
     got = dd.jacobian(lambda y: dd.gradient(f, y, sparse=True), x, chunk=1)
     assert np.allclose(got, dd.hessian(f, x), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("values", [False, True], ids=["Pattern", "SparseTangent"])
+@pytest.mark.parametrize("mode", ["raise", "wrap", "clip"])
+def test_take_modes_on_sparse_tangents(mode, values):
+    # np.take of a sparse tangent (as F's tangents meet it: through the Dual's rule, indices
+    # already normalised; directly, with mode): the rows of the entries NumPy's take picks
+    t = identity((2, 3), values=values)
+    for axis, idx in [(None, [7, -8, 2]), (None, 4), (1, [[4, -1], [0, 2]]), (0, [1, -1, 0])]:
+        if mode == "raise":
+            idx = np.take(np.arange(6 if axis is None else t.shape[axis]), idx, mode="wrap")
+        got = np.take(t, idx, axis=axis, mode=mode)
+        rows = np.take(np.arange(6).reshape(2, 3), idx, axis=axis, mode=mode)
+        assert type(got) is type(t) and got.shape == np.shape(rows)
+        assert np.array_equal(got.to_matrix().toarray(), np.eye(6)[np.ravel(rows)])
+    with pytest.raises(TypeError, match="numpy.take on Duals does not support out"):
+        np.take(t, [0], out=np.empty(1))
 
 
 C435 = RNG.normal(size=(4, 3, 5))
