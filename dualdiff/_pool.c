@@ -226,6 +226,27 @@ stats(PyObject *self, PyObject *unused)
                          "limit", (Py_ssize_t)limit, "hits", h, "misses", m);
 }
 
+/* Free the oldest kept blocks until at most `limit` bytes are kept (free() outside the lock). */
+static void
+trim_to(size_t limit)
+{
+    for (;;) {
+        char *evicted = NULL;
+        PyThread_acquire_lock(lock, WAIT_LOCK);
+        if (nblocks > 0 && pooled_bytes > limit) {
+            evicted = blocks[0].base;
+            pooled_bytes -= blocks[0].size;
+            nblocks--;
+            memmove(blocks, blocks + 1, (size_t)nblocks * sizeof(Block));
+        }
+        PyThread_release_lock(lock);
+        if (evicted == NULL) {
+            return;
+        }
+        free(evicted);
+    }
+}
+
 static PyObject *
 set_limit(PyObject *self, PyObject *arg)
 {
@@ -242,10 +263,7 @@ set_limit(PyObject *self, PyObject *arg)
     size_t old = limit_bytes;
     limit_bytes = (size_t)n;
     PyThread_release_lock(lock);
-    if ((size_t)n < old) {
-        PyObject *r = release(NULL, NULL); /* simplest way to honour a smaller limit at once */
-        Py_XDECREF(r);
-    }
+    trim_to((size_t)n); /* the oldest blocks go first, down to the new limit */
     return PyLong_FromSize_t(old);
 }
 
@@ -255,7 +273,8 @@ static PyMethodDef methods[] = {
      "a handler returned before. Returns the handler it replaced."},
     {"release", release, METH_NOARGS, "Free every kept block."},
     {"stats", stats, METH_NOARGS, "The pool's blocks, bytes, limit, hits and misses."},
-    {"set_limit", set_limit, METH_O, "Set the byte limit of kept blocks; returns the old one."},
+    {"set_limit", set_limit, METH_O,
+     "Set the byte limit of kept blocks (the oldest beyond it are freed); returns the old one."},
     {NULL, NULL, 0, NULL},
 };
 

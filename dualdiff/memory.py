@@ -1,4 +1,4 @@
-"""Memory for the derivative passes: a pool that keeps NumPy's large blocks between passes.
+"""Memory for the derivative passes: a pool that keeps NumPy's large blocks for reuse.
 
 A vector-mode pass makes and drops many large tangent arrays of a few sizes. Under glibc's
 default settings the heap grows during each pass and is trimmed back at its end, so each pass
@@ -7,22 +7,29 @@ page faults as in arithmetic (22× one evaluation of F, 13× without the faults)
 its passes (``jacobian``, ``gradient``, ``hessian``, ``hvp``, the sparse derivatives and
 ``@derivative``) inside :func:`pooled`: NumPy's arrays made there take their memory from a pool
 (the compiled ``dualdiff/_pool.c``, a NEP 49 data-memory handler) that keeps freed blocks of
-64 KiB and more, up to a limit (64 MiB unless :func:`set_limit` says otherwise), for the next
-pass. Arrays made elsewhere, and your own code outside dualdiff's calls, keep NumPy's allocator.
+64 KiB and more for the next request of their size. Arrays made elsewhere, and your own code
+outside dualdiff's calls, keep NumPy's allocator.
+
+Two limits (:func:`set_limits`): while a dualdiff call runs, the pool keeps up to ``working``
+bytes (1 GiB), so that a pass whose intermediates are large (pairwise terms of 200 bodies at
+200 directions: 95 MB each) reuses them instead of faulting them in again; when the last call
+returns, it gives back the oldest blocks down to ``kept`` bytes (64 MiB), which serve the next
+call (a solver's repeated Jacobians). :func:`release` gives everything back now.
 
 Where the pool was not compiled (no C compiler, or ``DUALDIFF_PURE_PYTHON=1``) :func:`pooled`
 does nothing and :func:`stats` says so; the numbers are the same either way.
 
->>> stats()["limit"] == 64 * 2**20 or not available()
+>>> limits() == {"kept": 64 * 2**20, "working": 2**30} or not available()
 True
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any
 
-__all__ = ["available", "pooled", "release", "set_limit", "stats"]
+__all__ = ["available", "limits", "pooled", "release", "set_limits", "stats"]
 
 _pool: Any = None
 if not os.environ.get("DUALDIFF_PURE_PYTHON"):
@@ -41,6 +48,11 @@ def available() -> bool:
     return _pool is not None
 
 
+_limits = {"kept": 64 * 2**20, "working": 2**30}
+_active = [0]  # dualdiff calls running (in any thread): the working limit holds while > 0
+_lock = threading.RLock()  # re-entrant: a collection while held may run code that calls dualdiff
+
+
 class pooled:  # a context manager, named in lower case as contextlib's are
     """Within the block, NumPy arrays take their memory from dualdiff's pool (nothing changes
     where the pool is not compiled). Nested blocks and threads are safe: NumPy keeps the
@@ -57,11 +69,19 @@ class pooled:  # a context manager, named in lower case as contextlib's are
 
     def __enter__(self) -> None:
         if _pool is not None:
+            with _lock:
+                if not _active[0]:
+                    _pool.set_limit(_limits["working"])
+                _active[0] += 1
             self._old = _pool.set_handler(None)
 
     def __exit__(self, *exc: object) -> None:
         if _pool is not None:
             _pool.set_handler(self._old)
+            with _lock:
+                _active[0] -= 1
+                if not _active[0]:
+                    _pool.set_limit(_limits["kept"])  # the oldest blocks beyond it are freed
 
 
 def stats() -> dict[str, int]:
@@ -87,18 +107,38 @@ def release() -> None:
         _pool.release()
 
 
-def set_limit(nbytes: int) -> int:
-    """Keep at most ``nbytes`` of freed blocks (0: keep none; blocks beyond a smaller limit are
-    freed at once). Returns the previous limit (0 where the pool is not compiled).
+def limits() -> dict[str, int]:
+    """The pool's two limits in bytes: ``kept`` between dualdiff's calls, ``working`` while one
+    runs.
 
-    >>> old = set_limit(0); stats()["bytes"]
-    0
-    >>> _ = set_limit(old)
+    >>> sorted(limits())
+    ['kept', 'working']
     """
-    if isinstance(nbytes, bool) or not isinstance(nbytes, int):
-        raise TypeError(f"set_limit takes a whole number of bytes, got {nbytes!r}")
-    if nbytes < 0:
-        raise ValueError(f"set_limit takes a number of bytes >= 0, got {nbytes}")
-    if _pool is None:
-        return 0
-    return int(_pool.set_limit(nbytes))
+    return dict(_limits)
+
+
+def set_limits(kept: int | None = None, working: int | None = None) -> dict[str, int]:
+    """Set either limit (bytes; 0 keeps nothing), and return the previous ones. A smaller
+    ``kept`` frees the oldest blocks beyond it now; ``working`` below ``kept`` is raised to it.
+
+    >>> old = set_limits(kept=0); stats()["bytes"]
+    0
+    >>> _ = set_limits(**old)
+    """
+    for name, n in (("kept", kept), ("working", working)):
+        if n is None:
+            continue
+        if isinstance(n, bool) or not isinstance(n, int):
+            raise TypeError(f"set_limits: {name} takes a whole number of bytes, got {n!r}")
+        if n < 0:
+            raise ValueError(f"set_limits: {name} takes a number of bytes >= 0, got {n}")
+    with _lock:
+        old = dict(_limits)
+        if kept is not None:
+            _limits["kept"] = kept
+        if working is not None:
+            _limits["working"] = working
+        _limits["working"] = max(_limits["working"], _limits["kept"])
+        if _pool is not None:
+            _pool.set_limit(_limits["working"] if _active[0] else _limits["kept"])
+    return old

@@ -113,20 +113,20 @@ def _passes(
     blocks = []
     value = None
     kind = base_value(x).dtype if base_value(x).dtype.kind == "f" else np.float64
-    for start in range(0, n, chunk):
-        stop = min(start + chunk, n)
-        tag = new_tag()
-        if chunk == 1:
-            e = np.zeros(n, dtype=kind)
-            e[start] = 1.0
-            xd = make(x, e, tag)
-        else:
-            e = np.zeros((stop - start, n), dtype=kind)
-            e[np.arange(stop - start), np.arange(start, stop)] = 1.0
-            xd = make(x, Directions(e), tag)
-        with pooled():
+    with pooled():  # one block for all passes: each reuses the memory of the one before
+        for start in range(0, n, chunk):
+            stop = min(start + chunk, n)
+            tag = new_tag()
+            if chunk == 1:
+                e = np.zeros(n, dtype=kind)
+                e[start] = 1.0
+                xd = make(x, e, tag)
+            else:
+                e = np.zeros((stop - start, n), dtype=kind)
+                e[np.arange(stop - start), np.arange(start, stop)] = 1.0
+                xd = make(x, Directions(e), tag)
             value, t = split_result(f(xd), tag, who)
-        blocks.append((start, stop, value, t))
+            blocks.append((start, stop, value, t))
     return value, blocks
 
 

@@ -33,16 +33,17 @@ def test_the_pool_is_built_and_in_use():
     assert memory.available() is (not PURE)
     if PURE:
         assert memory.stats() == {"blocks": 0, "bytes": 0, "limit": 0, "hits": 0, "misses": 0}
-        assert memory.set_limit(10) == 0
+        old = memory.set_limits(kept=10)  # the limits are kept (for when a pool appears)
+        assert memory.set_limits(**old) == {"kept": 10, "working": old["working"]}
 
 
 @pytest.fixture
 def fresh():
-    """An empty pool with the default limit, and the same again afterwards."""
+    """An empty pool with the default limits, and the same again afterwards."""
     memory.release()
-    old = memory.set_limit(64 * 2**20)
+    old = memory.set_limits(kept=64 * 2**20, working=2**30)
     yield
-    memory.set_limit(old)
+    memory.set_limits(**old)
     memory.release()
 
 
@@ -133,18 +134,35 @@ def test_an_array_freed_after_the_block_goes_back_to_the_pool(fresh):
 
 @compiled
 def test_the_limit_bounds_what_is_kept(fresh):
-    memory.set_limit(3 * N * 8)
+    memory.set_limits(kept=3 * N * 8, working=3 * N * 8)
     with memory.pooled():
         arrays = [np.ones(N) for _ in range(5)]
     del arrays
     assert memory.stats()["bytes"] == 3 * N * 8  # the oldest made room for the newest
-    memory.set_limit(N * 8)  # a smaller limit frees at once
+    memory.set_limits(kept=N * 8 - 1, working=N * 8 - 1)  # a smaller limit frees at once
     assert memory.stats()["bytes"] == 0
-    memory.set_limit(0)
+    memory.set_limits(kept=0, working=0)
     with memory.pooled():
         a = np.ones(N)
     del a
     assert memory.stats()["blocks"] == 0
+
+
+@compiled
+def test_while_a_call_runs_the_working_limit_holds_and_after_it_the_kept_one(fresh):
+    memory.set_limits(kept=2 * N * 8, working=10 * N * 8)
+    with memory.pooled():
+        with memory.pooled():  # an inner block's end is not the call's end
+            arrays = [np.full(N, float(i)) for i in range(6)]
+        addresses = [_address(a) for a in arrays]
+        while arrays:
+            arrays.pop(0)  # freed in order: the first is the oldest kept block
+        assert memory.stats()["bytes"] == 6 * N * 8
+        assert memory.stats()["limit"] == 10 * N * 8
+    assert memory.stats()["bytes"] == 2 * N * 8 and memory.stats()["limit"] == 2 * N * 8
+    with memory.pooled():
+        a, b = np.empty(N), np.empty(N)
+    assert {_address(a), _address(b)} == set(addresses[-2:])  # the newest two were kept
 
 
 @compiled
@@ -155,13 +173,14 @@ def test_small_arrays_are_left_to_malloc(fresh):
     assert memory.stats()["blocks"] == 0
 
 
-def test_set_limit_refuses_what_is_not_a_byte_count():
-    with pytest.raises(ValueError, match="set_limit.*>= 0.*-1"):
-        memory.set_limit(-1)
-    with pytest.raises(TypeError, match="set_limit.*1.5"):
-        memory.set_limit(1.5)
-    with pytest.raises(TypeError, match="set_limit.*True"):
-        memory.set_limit(True)
+def test_set_limits_refuses_what_is_not_a_byte_count():
+    with pytest.raises(ValueError, match="set_limits: kept .*>= 0.*-1"):
+        memory.set_limits(kept=-1)
+    with pytest.raises(TypeError, match="set_limits: working .*1.5"):
+        memory.set_limits(working=1.5)
+    with pytest.raises(TypeError, match="set_limits: kept .*True"):
+        memory.set_limits(kept=True)
+    assert memory.limits() == {"kept": 64 * 2**20, "working": 2**30}  # nothing changed
 
 
 @compiled
@@ -206,7 +225,7 @@ def test_derivative_passes_run_in_the_pool_and_give_the_same_numbers(fresh):
     hits = memory.stats()["hits"]
     J2 = dd.jacobian(F, x, chunk=16)
     assert memory.stats()["hits"] > hits
-    memory.set_limit(0)
+    memory.set_limits(kept=0, working=0)
     J3 = dd.jacobian(F, x, chunk=16)
     assert np.array_equal(J1, J2) and np.array_equal(J1, J3)
     assert np.all(np.isfinite(J1))
