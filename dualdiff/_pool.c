@@ -4,10 +4,11 @@
  * glibc's default settings the heap grows for each pass and is trimmed back at its end, so every
  * pass faults its pages in afresh (at n = 10,000 the Brusselator's compressed pass spends about
  * as long in page faults as in arithmetic). This module is a NumPy data-memory handler (NEP 49)
- * that keeps freed blocks of 64 KiB and more, up to a byte limit, and hands a kept block of the
- * right size to the next request. It is installed only inside dualdiff.memory.pooled() (NumPy
- * holds the handler in a context variable); every array remembers its handler, so an array made
- * inside a pass and freed later still comes back here.
+ * that keeps freed blocks of 64 KiB and more, up to a byte limit (a `working` one while any
+ * dualdiff call runs, a smaller `kept` one between calls), and hands a kept block of the right
+ * size to the next request. It is installed only between enter() and exit() (NumPy holds the
+ * handler in a context variable); every array remembers its handler, so an array made inside a
+ * pass and freed later still comes back here.
  *
  * Each block carries a 16-byte header holding its usable size, so a block is reused only for a
  * request it can hold, whatever size NumPy reports at free. The pool's list is guarded by a lock
@@ -35,7 +36,7 @@ typedef struct {
 static Block blocks[MAX_BLOCKS];
 static int nblocks = 0;
 static size_t pooled_bytes = 0;
-static size_t limit_bytes = (size_t)64 << 20;
+static size_t limit_bytes = (size_t)64 << 20; /* the one in force (see enter/exit) */
 static unsigned long long hits = 0, misses = 0;
 static PyThread_type_lock lock = NULL;
 
@@ -179,52 +180,11 @@ static PyDataMem_Handler handler = {
 
 /* --- Python API ------------------------------------------------------------------------------ */
 
+/* Two limits: `working` while any dualdiff call runs (enter/exit pairs, in any thread), `kept`
+   between calls. limit_bytes is the one in force. */
+static size_t kept_bytes = (size_t)64 << 20, working_bytes = (size_t)1 << 30;
+static long active = 0;
 static PyObject *handler_capsule = NULL;
-
-static PyObject *
-set_handler(PyObject *self, PyObject *arg)
-{
-    (void)self;
-    /* None: the pool's handler; anything else: a handler capsule NumPy gave back earlier */
-    return PyDataMem_SetHandler(arg == Py_None ? handler_capsule : arg);
-}
-
-static PyObject *
-release(PyObject *self, PyObject *unused)
-{
-    (void)self;
-    (void)unused;
-    for (;;) {
-        char *base = NULL;
-        PyThread_acquire_lock(lock, WAIT_LOCK);
-        if (nblocks > 0) {
-            base = blocks[--nblocks].base;
-            pooled_bytes -= blocks[nblocks].size;
-        }
-        PyThread_release_lock(lock);
-        if (base == NULL) {
-            break;
-        }
-        free(base);
-    }
-    Py_RETURN_NONE;
-}
-
-static PyObject *
-stats(PyObject *self, PyObject *unused)
-{
-    (void)self;
-    (void)unused;
-    /* copied under the lock, built after it: making the dict may run the garbage collector,
-       which may free a pooled array, whose pool_free takes the lock (never hold it into Python) */
-    PyThread_acquire_lock(lock, WAIT_LOCK);
-    int nb = nblocks;
-    size_t bytes = pooled_bytes, limit = limit_bytes;
-    unsigned long long h = hits, m = misses;
-    PyThread_release_lock(lock);
-    return Py_BuildValue("{s:i,s:n,s:n,s:K,s:K}", "blocks", nb, "bytes", (Py_ssize_t)bytes,
-                         "limit", (Py_ssize_t)limit, "hits", h, "misses", m);
-}
 
 /* Free the oldest kept blocks until at most `limit` bytes are kept (free() outside the lock). */
 static void
@@ -248,33 +208,102 @@ trim_to(size_t limit)
 }
 
 static PyObject *
-set_limit(PyObject *self, PyObject *arg)
+enter(PyObject *self, PyObject *unused)
 {
     (void)self;
-    Py_ssize_t n = PyNumber_AsSsize_t(arg, PyExc_OverflowError);
-    if (n == -1 && PyErr_Occurred()) {
+    (void)unused;
+    PyThread_acquire_lock(lock, WAIT_LOCK);
+    if (active++ == 0) {
+        limit_bytes = working_bytes;
+    }
+    PyThread_release_lock(lock);
+    PyObject *old = PyDataMem_SetHandler(handler_capsule); /* this context's previous one */
+    if (old == NULL) {
+        PyThread_acquire_lock(lock, WAIT_LOCK);
+        if (--active == 0) {
+            limit_bytes = kept_bytes;
+        }
+        PyThread_release_lock(lock);
+    }
+    return old;
+}
+
+static PyObject *
+exit_(PyObject *self, PyObject *old)
+{
+    (void)self;
+    PyObject *replaced = PyDataMem_SetHandler(old);
+    if (replaced == NULL) {
         return NULL;
     }
-    if (n < 0) {
-        PyErr_Format(PyExc_ValueError, "the pool's limit must be >= 0 bytes, got %zd", n);
+    Py_DECREF(replaced);
+    size_t trim = (size_t)-1;
+    PyThread_acquire_lock(lock, WAIT_LOCK);
+    if (--active == 0) {
+        limit_bytes = trim = kept_bytes;
+    }
+    PyThread_release_lock(lock);
+    if (trim != (size_t)-1) {
+        trim_to(trim); /* the call's end: the oldest blocks beyond `kept` go back */
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+release(PyObject *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    trim_to(0);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+stats(PyObject *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    /* copied under the lock, built after it: making the dict may run the garbage collector,
+       which may free a pooled array, whose pool_free takes the lock (never hold it into Python) */
+    PyThread_acquire_lock(lock, WAIT_LOCK);
+    int nb = nblocks;
+    size_t bytes = pooled_bytes, limit = limit_bytes;
+    unsigned long long h = hits, m = misses;
+    PyThread_release_lock(lock);
+    return Py_BuildValue("{s:i,s:n,s:n,s:K,s:K}", "blocks", nb, "bytes", (Py_ssize_t)bytes,
+                         "limit", (Py_ssize_t)limit, "hits", h, "misses", m);
+}
+
+static PyObject *
+set_limits(PyObject *self, PyObject *args)
+{
+    (void)self;
+    Py_ssize_t kept, working; /* checked by dualdiff/memory.py: 0 <= kept <= working */
+    if (!PyArg_ParseTuple(args, "nn", &kept, &working)) {
+        return NULL;
+    }
+    if (kept < 0 || working < kept) {
+        PyErr_Format(PyExc_ValueError, "the pool's limits need 0 <= kept <= working, got %zd, %zd",
+                     kept, working);
         return NULL;
     }
     PyThread_acquire_lock(lock, WAIT_LOCK);
-    size_t old = limit_bytes;
-    limit_bytes = (size_t)n;
+    kept_bytes = (size_t)kept;
+    working_bytes = (size_t)working;
+    size_t now = limit_bytes = active ? working_bytes : kept_bytes;
     PyThread_release_lock(lock);
-    trim_to((size_t)n); /* the oldest blocks go first, down to the new limit */
-    return PyLong_FromSize_t(old);
+    trim_to(now);
+    Py_RETURN_NONE;
 }
 
 static PyMethodDef methods[] = {
-    {"set_handler", set_handler, METH_O,
-     "set_handler(None) installs the pool's handler in this context; set_handler(h) puts back "
-     "a handler returned before. Returns the handler it replaced."},
+    {"enter", enter, METH_NOARGS,
+     "Install the pool's handler in this context (and the working limit, for the first call "
+     "running); returns the handler it replaced, for exit()."},
+    {"exit", exit_, METH_O, "Put back the handler enter() returned; after the last call, trim."},
     {"release", release, METH_NOARGS, "Free every kept block."},
-    {"stats", stats, METH_NOARGS, "The pool's blocks, bytes, limit, hits and misses."},
-    {"set_limit", set_limit, METH_O,
-     "Set the byte limit of kept blocks (the oldest beyond it are freed); returns the old one."},
+    {"stats", stats, METH_NOARGS, "The pool's blocks, bytes, limit in force, hits and misses."},
+    {"set_limits", set_limits, METH_VARARGS, "set_limits(kept, working): both in bytes."},
     {NULL, NULL, 0, NULL},
 };
 
