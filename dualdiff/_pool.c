@@ -296,12 +296,48 @@ set_limits(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+static PyObject *
+after_fork(PyObject *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    /* in a child of fork(): the lock may have been held by a thread the child does not have;
+       a new one (the old one is left behind), and no calls running but the forking thread's */
+    PyThread_type_lock fresh = PyThread_allocate_lock();
+    if (fresh == NULL) {
+        return PyErr_NoMemory();
+    }
+    lock = fresh;
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+hold_lock(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    /* for tests/test_memory.py only: take (True) or give back (False) the pool's lock, so that a
+       fork can be made while it is held */
+    int take_it = PyObject_IsTrue(arg);
+    if (take_it < 0) {
+        return NULL;
+    }
+    if (take_it) {
+        PyThread_acquire_lock(lock, WAIT_LOCK);
+    }
+    else {
+        PyThread_release_lock(lock);
+    }
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"enter", enter, METH_NOARGS,
      "Install the pool's handler in this context (and the working limit, for the first call "
      "running); returns the handler it replaced, for exit()."},
     {"exit", exit_, METH_O, "Put back the handler enter() returned; after the last call, trim."},
     {"release", release, METH_NOARGS, "Free every kept block."},
+    {"after_fork", after_fork, METH_NOARGS, "A fresh lock, in a child process after fork()."},
+    {"_hold_lock", hold_lock, METH_O, "Tests only: take (True) or give back (False) the lock."},
     {"stats", stats, METH_NOARGS, "The pool's blocks, bytes, limit in force, hits and misses."},
     {"set_limits", set_limits, METH_VARARGS, "set_limits(kept, working): both in bytes."},
     {NULL, NULL, 0, NULL},

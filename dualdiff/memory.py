@@ -39,6 +39,10 @@ if not os.environ.get("DUALDIFF_PURE_PYTHON"):
         _pool = None
 
 
+if _pool is not None and hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_pool.after_fork)  # (a lock held by a thread not forked)
+
+
 def available() -> bool:
     """Whether the compiled pool is in use (False: NumPy's own allocator throughout).
 

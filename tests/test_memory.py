@@ -268,3 +268,37 @@ def test_stats_while_the_collector_frees_a_pooled_array():
     """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and out.stdout.strip() == "1", out.stderr
+
+
+@compiled
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork() is POSIX")
+def test_a_child_forked_while_the_pool_was_locked_uses_the_pool(fresh):
+    """A fork while the pool's lock is held (by a thread freeing an array, say): the child has
+    no such thread, so it must get a fresh lock (os.register_at_fork) instead of waiting on the
+    inherited one forever."""
+    from dualdiff import _pool
+
+    _pool._hold_lock(True)
+    try:
+        pid = os.fork()
+        if pid == 0:  # the child: pooled work, then out without running the parent's code
+            ok = False
+            try:
+                with memory.pooled():
+                    a = np.full(N, 2.0)
+                    del a
+                    b = np.zeros(N)
+                ok = not b.any()
+            finally:
+                os._exit(0 if ok else 1)
+    finally:
+        _pool._hold_lock(False)
+    for _ in range(200):  # up to 10 s: a child stuck on the lock fails the test
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            assert os.waitstatus_to_exitcode(status) == 0
+            return
+        threading.Event().wait(0.05)
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    pytest.fail("the forked child waited on the pool's lock it inherited")
