@@ -232,6 +232,10 @@ static PyObject *
 exit_(PyObject *self, PyObject *old)
 {
     (void)self;
+    if (!PyCapsule_IsValid(old, "mem_handler")) { /* NumPy would take anything, and fail later */
+        PyErr_SetString(PyExc_TypeError, "exit() takes the handler enter() returned");
+        return NULL;
+    }
     PyObject *replaced = PyDataMem_SetHandler(old);
     if (replaced == NULL) {
         return NULL;

@@ -26,6 +26,7 @@ True
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -53,6 +54,7 @@ def available() -> bool:
 
 
 _limits = {"kept": 64 * 2**20, "working": 2**30}  # (the compiled pool holds them too)
+_limits_lock = threading.Lock()
 
 
 def _nothing(*args: Any) -> None:
@@ -134,10 +136,11 @@ def set_limits(kept: int | None = None, working: int | None = None) -> dict[str,
             raise TypeError(f"set_limits: {name} takes a whole number of bytes, got {n!r}")
         if n < 0:
             raise ValueError(f"set_limits: {name} takes a number of bytes >= 0, got {n}")
-    old = dict(_limits)
-    new_kept = old["kept"] if kept is None else kept
-    new_working = max(old["working"] if working is None else working, new_kept)
-    if _pool is not None:
-        _pool.set_limits(new_kept, new_working)
-    _limits.update(kept=new_kept, working=new_working)
+    with _limits_lock:  # one caller at a time: the dict and the compiled pool agree
+        old = dict(_limits)
+        new_kept = old["kept"] if kept is None else kept
+        new_working = max(old["working"] if working is None else working, new_kept)
+        if _pool is not None:
+            _pool.set_limits(new_kept, new_working)
+        _limits.update(kept=new_kept, working=new_working)
     return old

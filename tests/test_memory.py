@@ -302,3 +302,49 @@ def test_a_child_forked_while_the_pool_was_locked_uses_the_pool(fresh):
     os.kill(pid, 9)
     os.waitpid(pid, 0)
     pytest.fail("the forked child waited on the pool's lock it inherited")
+
+
+@compiled
+def test_set_limits_from_two_threads_leaves_one_answer(fresh):
+    """Concurrent callers (one setting kept, one working) must neither lose an update nor
+    leave ``limits()`` disagreeing with what the compiled pool enforces."""
+    from dualdiff import _pool
+
+    MiB = 2**20
+    old_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        bad = []
+        for trial in range(300):
+            memory.set_limits(kept=1 * MiB, working=8 * MiB)
+            go = threading.Barrier(2)
+            calls = [
+                lambda: memory.set_limits(kept=4 * MiB),
+                lambda: memory.set_limits(working=16 * MiB),
+            ]
+            threads = [threading.Thread(target=lambda c=c, g=go: (g.wait(), c())) for c in calls]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            if memory.limits() != {"kept": 4 * MiB, "working": 16 * MiB} or (
+                _pool.stats()["limit"] != 4 * MiB
+            ):
+                bad.append((trial, memory.limits(), _pool.stats()["limit"]))
+    finally:
+        sys.setswitchinterval(old_interval)
+    assert not bad
+
+
+@compiled
+def test_the_compiled_exit_refuses_what_enter_did_not_give():
+    from dualdiff import _pool
+
+    token = _pool.enter()
+    try:
+        with pytest.raises(TypeError, match="exit.*enter"):
+            _pool.exit(None)
+        assert get_handler_name() == "dualdiff_pool"  # nothing changed
+    finally:
+        _pool.exit(token)
+    assert get_handler_name() != "dualdiff_pool"
