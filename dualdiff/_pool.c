@@ -236,6 +236,13 @@ exit_(PyObject *self, PyObject *old)
         PyErr_SetString(PyExc_TypeError, "exit() takes the handler enter() returned");
         return NULL;
     }
+    PyThread_acquire_lock(lock, WAIT_LOCK);
+    long running = active;
+    PyThread_release_lock(lock);
+    if (running <= 0) { /* an exit() for no enter(): the count must never go below 0 */
+        PyErr_SetString(PyExc_RuntimeError, "exit() without a matching enter()");
+        return NULL;
+    }
     PyObject *replaced = PyDataMem_SetHandler(old);
     if (replaced == NULL) {
         return NULL;

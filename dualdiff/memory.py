@@ -81,11 +81,14 @@ class pooled:  # a context manager, named in lower case as contextlib's are
 
     __slots__ = ("_old",)
 
+    def __init__(self) -> None:
+        self._old: list[Any] = []  # a stack: one instance may be entered again, nested
+
     def __enter__(self) -> None:
-        self._old = begin()
+        self._old.append(begin())
 
     def __exit__(self, *exc: object) -> None:
-        end(self._old)
+        end(self._old.pop())
 
 
 def stats() -> dict[str, int]:

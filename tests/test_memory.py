@@ -348,3 +348,28 @@ def test_the_compiled_exit_refuses_what_enter_did_not_give():
     finally:
         _pool.exit(token)
     assert get_handler_name() != "dualdiff_pool"
+
+
+@compiled
+def test_one_pooled_object_entered_twice_nested_puts_everything_back():
+    outside = get_handler_name()
+    p = memory.pooled()
+    with p:
+        with p:
+            assert get_handler_name() == "dualdiff_pool"
+        assert get_handler_name() == "dualdiff_pool"
+        assert memory.stats()["limit"] == memory.limits()["working"]
+    assert get_handler_name() == outside
+    assert memory.stats()["limit"] == memory.limits()["kept"]
+
+
+@compiled
+def test_an_exit_without_an_enter_is_refused_and_changes_nothing():
+    from dualdiff import _pool
+
+    token = _pool.enter()
+    _pool.exit(token)
+    with pytest.raises(RuntimeError, match="without a matching enter"):
+        _pool.exit(token)  # a second end(): the count stays at 0
+    with memory.pooled():  # and the next call still gets the working limit
+        assert memory.stats()["limit"] == memory.limits()["working"]
