@@ -46,6 +46,21 @@ size_of(char *base)
     return (size_t *)base;
 }
 
+/* With the lock held: the oldest kept block, out of the list (NULL if there is none). The
+   caller frees it after releasing the lock. */
+static char *
+pop_oldest(void)
+{
+    if (nblocks == 0) {
+        return NULL;
+    }
+    char *base = blocks[0].base;
+    pooled_bytes -= blocks[0].size;
+    nblocks--;
+    memmove(blocks, blocks + 1, (size_t)nblocks * sizeof(Block));
+    return base;
+}
+
 /* A kept block that holds `size` bytes and wastes at most an eighth of itself, or NULL. */
 static char *
 take(size_t size)
@@ -149,9 +164,7 @@ pool_free(void *ctx, void *ptr, size_t reported)
         if (size <= limit_bytes) {
             while (nblocks > 0 && (nblocks == MAX_BLOCKS || pooled_bytes + size > limit_bytes)) {
                 /* the oldest block makes room (one at a time: free() outside the lock) */
-                evicted = blocks[0].base;
-                pooled_bytes -= blocks[0].size;
-                memmove(blocks, blocks + 1, (size_t)(--nblocks) * sizeof(Block));
+                evicted = pop_oldest();
                 PyThread_release_lock(lock);
                 free(evicted);
                 PyThread_acquire_lock(lock, WAIT_LOCK);
@@ -193,11 +206,8 @@ trim_to(size_t limit)
     for (;;) {
         char *evicted = NULL;
         PyThread_acquire_lock(lock, WAIT_LOCK);
-        if (nblocks > 0 && pooled_bytes > limit) {
-            evicted = blocks[0].base;
-            pooled_bytes -= blocks[0].size;
-            nblocks--;
-            memmove(blocks, blocks + 1, (size_t)nblocks * sizeof(Block));
+        if (pooled_bytes > limit) {
+            evicted = pop_oldest();
         }
         PyThread_release_lock(lock);
         if (evicted == NULL) {

@@ -178,9 +178,7 @@ def lincomb(*terms: tuple[Any, Any]) -> Any:
             if s1 is s2 and t1 is t2:  # x·x's two terms: one product, doubled (the same bits)
                 r = scale(s1, t1)
                 return _sum_into(r, r)
-            with np.errstate(invalid="ignore"):
-                r = _sum_into(_times(s1, t1), _times(s2, t2))
-            return r if nan_free(r) else _guarded_sum(s1, t1, s2, t2)
+            return _array_lincomb(s1, t1, s2, t2)
     if is_dual(t1) or is_dual(s1) or is_dual(t2) or is_dual(s2):
         return s1 * t1 + s2 * t2  # nested: each level applies the policy in its own products
     if SPECIAL and any(type(x) in SPECIAL for x in (s1, t1, s2, t2)):
@@ -193,11 +191,16 @@ def lincomb(*terms: tuple[Any, Any]) -> Any:
         blocks = per_block(_block_lincomb, s1, t1, s2, t2)
         if blocks is not None:
             return blocks
-        with np.errstate(invalid="ignore"):
-            r = _sum_into(_times(s1, t1), _times(s2, t2))
-        if nan_free(r):
-            return r
+        return _array_lincomb(s1, t1, s2, t2)
     return _guarded_sum(s1, t1, s2, t2)
+
+
+def _array_lincomb(s1: Any, t1: Any, s2: Any, t2: Any) -> Any:
+    """``s1·t1 + s2·t2`` for arrays (or Directions): one pass and one NaN check, the per-term
+    guard only where a NaN appeared (as :func:`_product` for one term)."""
+    with np.errstate(invalid="ignore"):
+        r = _sum_into(_times(s1, t1), _times(s2, t2))
+    return r if nan_free(r) else _guarded_sum(s1, t1, s2, t2)
 
 
 def _guarded_sum(s1: Any, t1: Any, s2: Any, t2: Any) -> Any:

@@ -30,7 +30,6 @@ from .api import as_input, primal, split_result
 from .directions import Directions
 from .dual import Dual, fmt, make, new_tag
 from .kinds import base_value, is_complex
-from .memory import pooled
 
 __all__ = [
     "CHUNK_BUDGET", "default_chunk", "gradient", "hessian", "hvp", "jacobian", "jvp",
@@ -113,7 +112,7 @@ def _passes(
     blocks = []
     value = None
     kind = base_value(x).dtype if base_value(x).dtype.kind == "f" else np.float64
-    with pooled():  # one block for all passes: each reuses the memory of the one before
+    with memory.pooled():  # one block for all passes: each reuses the memory of the one before
         for start in range(0, n, chunk):
             stop = min(start + chunk, n)
             tag = new_tag()
@@ -544,5 +543,5 @@ def jvp(F: Callable[..., Any], x: Any, v: Any) -> tuple[Any, Any]:
             "complex (x + 0j) to move it off the real line"
         )
     tag = new_tag()
-    with pooled():
+    with memory.pooled():
         return split_result(F(make(x, v, tag)), tag, "jvp")
